@@ -1,0 +1,1 @@
+"""Advocacy: points, badges, levels, challenges, referrals and leaderboards."""

@@ -1,0 +1,36 @@
+"""Forms of the community core pages (labelled, validated server-side)."""
+
+from django import forms
+
+from community.models import Role, Visibility
+from community.models.api_key import ALL_SCOPES
+
+
+class CommunityCreateForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    slug = forms.SlugField(max_length=60, help_text="Your community lives at /c/<address>/.", label="Address")
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class CommunitySettingsForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    visibility = forms.ChoiceField(choices=Visibility.choices)
+    domain = forms.CharField(max_length=253, required=False, help_text="Optional custom domain, e.g. forum.example.com")
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=[c for c in Role.choices if c[0] != Role.OWNER], initial=Role.MEMBER)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    scopes = forms.MultipleChoiceField(
+        choices=[(s, s) for s in ALL_SCOPES], widget=forms.CheckboxSelectMultiple, initial=list(ALL_SCOPES)
+    )

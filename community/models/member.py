@@ -1,0 +1,57 @@
+"""A person's membership of one community: role, status and profile basics (with or without a login)."""
+
+from django.conf import settings
+from django.db import models
+
+from community.tenancy.models import CommunityOwned
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    MANAGER = "manager", "Community manager"
+    MODERATOR = "moderator", "Moderator"
+    MEMBER = "member", "Member"
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PENDING = "pending", "Asked to join"
+    SUSPENDED = "suspended", "Suspended"
+    BANNED = "banned", "Banned"
+    LEFT = "left", "Left"
+    ERASED = "erased", "Erased"
+
+
+class Member(CommunityOwned):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    display_name = models.CharField(max_length=150)
+    handle = models.CharField(max_length=80, blank=True)
+    email = models.EmailField(blank=True)
+    avatar_url = models.URLField(blank=True)
+    bio = models.TextField(blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_active_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"], condition=models.Q(user__isnull=False), name="member_one_per_user"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "role"], name="member_status_role"),
+            models.Index(fields=["community", "joined_at"], name="member_joined"),
+            models.Index(fields=["user"], name="member_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MemberStatus.ACTIVE

@@ -1,0 +1,69 @@
+"""Who may do what in a community: the one place permissions are decided, for pages and the API alike.
+
+An actor is a signed-in member (by role), an anonymous visitor, or an API key (by scopes). Each action
+names the lowest role allowed and the API-key scope that grants it.
+"""
+
+from dataclasses import dataclass
+
+from community.models import ApiKey, Community, Member, Role
+
+RANK = {Role.OWNER: 50, Role.ADMIN: 40, Role.MANAGER: 30, Role.MODERATOR: 20, Role.MEMBER: 10}
+VISITOR = 0  # anonymous or signed-in non-member; reads public communities only
+
+# action -> (lowest role, api-key scope). VISITOR actions still need a public community or membership.
+ACTIONS: dict[str, tuple[int, str | None]] = {
+    "community.view": (VISITOR, "community:read"),
+    "community.update": (RANK[Role.ADMIN], "community:write"),
+    "dashboard.view": (RANK[Role.MODERATOR], None),
+    "members.view": (RANK[Role.MODERATOR], "members:read"),
+    "members.update": (RANK[Role.MANAGER], "members:write"),
+    "members.change_role": (RANK[Role.ADMIN], "members:write"),
+    "members.approve": (RANK[Role.MANAGER], "members:write"),
+    "invitations.manage": (RANK[Role.ADMIN], "members:write"),
+    "api_keys.manage": (RANK[Role.ADMIN], None),  # keys never mint keys
+    "activities.view": (RANK[Role.MODERATOR], "activities:read"),
+    "activities.write": (RANK[Role.MANAGER], "activities:write"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    community: Community
+    user_id: int | None = None
+    member: Member | None = None
+    api_key: ApiKey | None = None
+
+    @property
+    def rank(self) -> int:
+        if self.member is None or not self.member.is_active:
+            return VISITOR
+        return RANK[Role(self.member.role)]
+
+    @property
+    def is_member(self) -> bool:
+        return self.member is not None and self.member.is_active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.rank >= RANK[Role.MODERATOR]
+
+
+def can(actor: Actor, action: str) -> bool:
+    lowest_role, scope = ACTIONS[action]
+    if actor.api_key is not None:
+        return scope is not None and actor.api_key.is_active and actor.api_key.allows(scope)
+    if lowest_role == VISITOR:
+        return actor.community.is_public or actor.is_member
+    return actor.rank >= lowest_role
+
+
+def can_assign_role(actor: Actor, target: Member, new_role: str) -> bool:
+    """Admins manage roles below owner; only an owner hands out or takes away ownership."""
+    if not can(actor, "members.change_role"):
+        return False
+    if actor.api_key is not None:
+        return Role.OWNER not in (new_role, target.role)
+    if Role.OWNER in (new_role, target.role):
+        return actor.rank >= RANK[Role.OWNER]
+    return True

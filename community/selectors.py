@@ -1,0 +1,72 @@
+"""Reads of the community core. Checked fetches raise 404 alike for missing and forbidden."""
+
+import logging
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from community.models import ApiKey, Community, Invitation, Member, MemberStatus
+from community.tenancy.scope import unscoped, user_scope
+
+
+def community_get_by_slug(slug: str) -> Community:
+    try:
+        return Community.objects.get(slug=slug)
+    except Community.DoesNotExist:
+        raise Http404("No such community.") from None
+
+
+def community_get_by_domain(domain: str) -> Community | None:
+    return Community.objects.filter(domain=domain.lower()).first()
+
+
+def member_for_user(*, community: Community, user) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.for_community(community).filter(user=user).first()
+
+
+def member_list(*, community: Community) -> QuerySet[Member]:
+    return Member.objects.for_community(community).select_related("user").order_by("-joined_at", "-id")
+
+
+def access_member(*, community: Community, member_id: int) -> Member:
+    member = Member.objects.for_community(community).filter(pk=member_id).first()
+    if member is None:
+        raise Http404("No such member.")
+    return member
+
+
+def communities_of_user(user) -> list[tuple[Community, Member]]:
+    """The signed-in user's own memberships, across communities (RLS lets a user read only their own)."""
+    with user_scope(user.pk):
+        members = list(
+            Member.objects.filter(user=user)
+            .exclude(status__in=[MemberStatus.LEFT, MemberStatus.ERASED])
+            .select_related("community")
+            .order_by("community__name")
+        )
+    return [(m.community, m) for m in members]
+
+
+def public_communities(limit: int = 50) -> QuerySet[Community]:
+    return Community.objects.filter(visibility="public").order_by("name")[:limit]
+
+
+def invitation_list(*, community: Community) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.for_community(community)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def api_key_list(*, community: Community) -> QuerySet[ApiKey]:
+    return ApiKey.objects.for_community(community).order_by("-created_at")
+
+
+def api_key_by_prefix(prefix: str) -> ApiKey | None:
+    """Authentication happens before a community is known: the one lookup that must cross tenants."""
+    with unscoped("api key authentication", level=logging.DEBUG):
+        return ApiKey.objects.select_related("community").filter(prefix=prefix).first()

@@ -1,0 +1,53 @@
+"""Creating and configuring communities."""
+
+from django.db import transaction
+
+from community.models import Community, Member, Role
+from community.tenancy import community_scope
+
+
+class ServiceError(Exception):
+    """A rule refused the change; the message is safe to show to the user."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+def community_create(*, name: str, slug: str, owner, visibility: str = "public", description: str = "") -> Community:
+    """Create a community and make `owner` (a User) its owner member, in one transaction."""
+    slug = slug.strip().lower()
+    if Community.objects.filter(slug=slug).exists():
+        raise ServiceError(f"The address /c/{slug}/ is taken.", code="conflict", field="slug")
+    with transaction.atomic():
+        community = Community(name=name.strip(), slug=slug, visibility=visibility, description=description)
+        community.full_clean()
+        community.save()
+        with community_scope(community.pk):
+            Member.objects.create(
+                community=community,
+                user=owner,
+                role=Role.OWNER,
+                display_name=display_name_for(owner),
+                email=owner.email,
+            )
+    return community
+
+
+def community_update(*, community: Community, **fields) -> Community:
+    allowed = {"name", "description", "visibility", "domain", "settings"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    for key, value in fields.items():
+        setattr(community, key, value or None if key == "domain" else value)
+    community.full_clean()
+    community.save(update_fields=list(fields))
+    return community
+
+
+def display_name_for(user) -> str:
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or (user.email.split("@")[0] if user.email else user.get_username())

@@ -1,0 +1,137 @@
+"""The manager dashboard shell (/c/<slug>/manage/): overview, members, invitations, API keys, settings."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from community.forms import ApiKeyForm, CommunitySettingsForm, InvitationForm, MemberRoleForm
+from community.models import MemberStatus
+from community.selectors import access_member, api_key_list, invitation_list, member_list
+from community.services import api_keys as api_key_services
+from community.services import communities as community_services
+from community.services import invitations as invitation_services
+from community.services import members as member_services
+from community.services.communities import ServiceError
+
+from .scoping import community_page
+
+# The areas other apps fill; each entry is (label, url name). Kept here so the nav is one list.
+NAV = [
+    ("Overview", "community:manage_home"),
+    ("Members", "community:manage_members"),
+    ("Invitations", "community:manage_invitations"),
+    ("Discussions", "community:manage_area"),
+    ("Channels", "community:manage_area"),
+    ("Moderation", "community:manage_area"),
+    ("Insights", "community:manage_area"),
+    ("Advocacy", "community:manage_area"),
+    ("API keys", "community:manage_api_keys"),
+    ("Settings", "community:manage_settings"),
+]
+
+
+def _render(request, template, context=None, status=200):
+    base = {"community": request.community, "actor": request.actor, "nav": NAV}
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+@community_page("dashboard.view")
+def manage_home(request, community_slug):
+    members = member_list(community=request.community)
+    stats = {
+        "members": members.filter(status=MemberStatus.ACTIVE).count(),
+        "pending": members.filter(status=MemberStatus.PENDING).count(),
+        "invitations": invitation_list(community=request.community).count(),
+    }
+    return _render(request, "community/manage/home.html", {"stats": stats})
+
+
+@community_page("dashboard.view")
+def manage_area(request, community_slug, area):
+    return _render(request, "community/manage/area.html", {"area": area})
+
+
+@community_page("members.view")
+def manage_members(request, community_slug):
+    members = list(member_list(community=request.community)[:200])
+    return _render(request, "community/manage/members.html", {"members": members, "role_form": MemberRoleForm()})
+
+
+@require_POST
+@community_page("members.update")
+def manage_member_update(request, community_slug, member_id):
+    member = access_member(community=request.community, member_id=member_id)
+    try:
+        if "approve" in request.POST:
+            member_services.member_approve(community=request.community, actor=request.actor, member=member)
+            messages.success(request, f"{member.display_name} joined.")
+        else:
+            form = MemberRoleForm(request.POST)
+            if not form.is_valid():
+                raise ServiceError("Choose a valid role.")
+            member_services.member_update(
+                community=request.community, actor=request.actor, member=member, role=form.cleaned_data["role"]
+            )
+            messages.success(request, f"{member.display_name} is now {member.get_role_display()}.")
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("community:manage_members", community_slug=community_slug)
+
+
+@community_page("invitations.manage")
+def manage_invitations(request, community_slug):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitation_services.invitation_create(
+                community=request.community,
+                actor=request.actor,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+                **form.cleaned_data,
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("community:manage_invitations", community_slug=community_slug)
+    invitations = list(invitation_list(community=request.community))
+    return _render(request, "community/manage/invitations.html", {"form": form, "invitations": invitations})
+
+
+@community_page("api_keys.manage")
+def manage_api_keys(request, community_slug):
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and "revoke" in request.POST:
+        key = api_key_list(community=request.community).filter(pk=request.POST.get("revoke")).first()
+        if key is not None:
+            api_key_services.api_key_revoke(community=request.community, actor=request.actor, api_key=key)
+            messages.info(request, f"Key {key.prefix}… revoked.")
+        return redirect("community:manage_api_keys", community_slug=community_slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, new_key = api_key_services.api_key_create(
+                community=request.community, actor=request.actor, **form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            form = ApiKeyForm()
+    keys = list(api_key_list(community=request.community))
+    return _render(request, "community/manage/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
+
+
+@community_page("community.update")
+def manage_settings(request, community_slug):
+    community = request.community
+    initial = {f: getattr(community, f) for f in ("name", "description", "visibility", "domain")}
+    form = CommunitySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community_services.community_update(community=community, **form.cleaned_data)
+        except Exception as error:
+            form.add_error(None, getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("community:manage_settings", community_slug=community_slug)
+    return _render(request, "community/manage/settings.html", {"form": form})

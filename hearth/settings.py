@@ -1,0 +1,249 @@
+"""Django settings for Hearth. Every value that differs between machines comes from hearth.env."""
+
+import os
+import sys
+from pathlib import Path
+
+from . import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env.flag("DEBUG", default=False)
+# The test run is detected so that `pytest` needs no extra environment beyond the two database URLs.
+TESTING = env.flag("HEARTH_TESTING", default="pytest" in sys.modules)
+LOCAL = env.flag("HEARTH_LOCAL")  # `make run`: embedded servers on this machine
+SECRET_KEY = env.text("SECRET_KEY", "dev-insecure-key-change-me" if DEBUG or LOCAL or TESTING else None)
+ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    # community first: its `migrate` command routes migrations to the owner role.
+    "community",
+    "moderation",
+    "insights",
+    "advocacy",
+    "integrations",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.discord",
+    "allauth.socialaccount.providers.slack",
+    "allauth.socialaccount.providers.openid_connect",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "community.middleware.CustomDomainMiddleware",
+]
+
+ROOT_URLCONF = "hearth.urls"
+WSGI_APPLICATION = "hearth.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database: Postgres only. DATABASE_URL is the application role (no BYPASSRLS, not the owner);
+# MIGRATION_DATABASE_URL is the owner role that runs migrations (community's `migrate` command uses it).
+DATABASES = {"default": env.database("DATABASE_URL")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if os.environ.get("MIGRATION_DATABASE_URL"):
+    DATABASES["owner"] = env.database("MIGRATION_DATABASE_URL")
+_test_db_name = "test_hearth" + os.environ.get("HEARTH_TEST_DB_SUFFIX", "")
+for _alias in DATABASES.values():
+    _alias["TEST"] = {"NAME": _test_db_name}
+DATABASE_ROUTERS = ["community.tenancy.db_router.OwnerMigratesRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: broker, results and cache.
+REDIS_URL = env.text("REDIS_URL")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER")
+CELERY_BEAT_SCHEDULE: dict = {}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "hearth" + os.environ.get("HEARTH_TEST_DB_SUFFIX", ""),
+    }
+}
+
+# --- Auth (django-allauth).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+# Brute-force protection: allauth throttles failed logins per IP and per account (uses the cache).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Hearth"
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {"SCOPE": ["read:user", "user:email"]},
+    "google": {"SCOPE": ["profile", "email"]},
+    "discord": {},
+    "slack": {},
+    "openid_connect": {"APPS": []},
+}
+# Provider credentials come from the environment: HEARTH_SOCIAL_<PROVIDER>_ID / _SECRET.
+for _provider in ("github", "google", "discord", "slack"):
+    _client_id = os.environ.get(f"HEARTH_SOCIAL_{_provider.upper()}_ID")
+    if _client_id:
+        SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = [
+            {"client_id": _client_id, "secret": env.text(f"HEARTH_SOCIAL_{_provider.upper()}_SECRET"), "key": ""}
+        ]
+if os.environ.get("HEARTH_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": "oidc",
+            "name": os.environ.get("HEARTH_OIDC_NAME", "Single sign-on"),
+            "client_id": env.text("HEARTH_OIDC_CLIENT_ID"),
+            "secret": env.text("HEARTH_OIDC_SECRET"),
+            "settings": {"server_url": env.text("HEARTH_OIDC_SERVER_URL")},
+        }
+    ]
+
+# --- Email.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hearth <noreply@hearth.local>")
+
+# --- REST API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "community.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "community.api.pagination.CreatedCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "community.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "community.api.throttling.ApiKeyRateThrottle",
+        "community.api.throttling.PersonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": os.environ.get("HEARTH_API_KEY_RATE", "1200/min"),
+        "user": os.environ.get("HEARTH_USER_RATE", "600/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hearth API",
+    "DESCRIPTION": "Community management: members, activities, discussions, channels, moderation, insights.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Static files (vendored, served by WhiteNoise; no CDN).
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Secrets at rest (channel credentials): comma-separated Fernet keys, newest first.
+HEARTH_FERNET_KEYS = env.listing("HEARTH_FERNET_KEYS")
+
+# --- Security: production passes `manage.py check --deploy`.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and not TESTING and not LOCAL:
+    SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SILENCED_SYSTEM_CHECKS = env.listing("SILENCED_SYSTEM_CHECKS")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"hearth.tenancy": {"level": "INFO"}},
+}

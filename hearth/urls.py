@@ -1,0 +1,24 @@
+"""Root URLs: pages, accounts, the API (key-scoped and slug-scoped), schema and health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from community.views import public
+
+api_v1 = [
+    path("", include("community.api.urls")),
+]
+
+urlpatterns = [
+    path("", public.landing, name="landing"),
+    path("healthz", public.healthz, name="healthz"),
+    path("communities/new/", public.community_create, name="community_create"),
+    path("c/<slug:community_slug>/", include("community.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/v1/c/<slug:community_slug>/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Insights: feedback boards, sentiment, dashboards, retention and crisis alerts."""

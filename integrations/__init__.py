@@ -1,0 +1,1 @@
+"""Connected channels: connectors per platform, the raw inbox and the ingest pipeline."""

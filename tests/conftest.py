@@ -1,0 +1,47 @@
+"""Test set-up: migrate the test database as the owner role, run every test as the application role.
+
+Fixtures give two communities: A (alice owns it, bob is a member) and B (charlie owns it), with data.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from tests.factories import make_world
+
+
+def pytest_configure(config):
+    if "owner" not in settings.DATABASES:
+        raise pytest.UsageError("Set MIGRATION_DATABASE_URL (owner role) beside DATABASE_URL (application role).")
+    if settings.DATABASES["owner"]["USER"] == settings.DATABASES["default"]["USER"]:
+        raise pytest.UsageError("DATABASE_URL must use the application role, not the owner.")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Create the test database and run migrations as the owner; then point `default` (app role) at it."""
+    owner = connections["owner"]
+    default = connections["default"]
+    original_name = owner.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        test_name = owner.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        default.close()
+        default.settings_dict["NAME"] = test_name
+        with owner.cursor() as cursor:
+            # Transactional tests flush with TRUNCATE; in production the app role never gets it.
+            cursor.execute(f'GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO "{default.settings_dict["USER"]}"')
+    yield
+    with django_db_blocker.unblock():
+        default.close()
+        owner.creation.destroy_test_db(original_name, verbosity=0)
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _emails_in_memory(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
