@@ -33,7 +33,7 @@ def add_member(community: Community, user=None, role: str = Role.MEMBER, **extra
             user=user,
             role=role,
             display_name=extra.pop("display_name", user.email.split("@")[0] if user else f"guest{next(_seq)}"),
-            email=user.email if user else "",
+            email=extra.pop("email", user.email if user else ""),
             **extra,
         )
 

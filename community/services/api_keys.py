@@ -21,7 +21,7 @@ def hash_key(raw_key: str) -> str:
 
 def split_key(raw_key: str) -> str | None:
     """Return the lookup prefix of a well-formed key, None otherwise."""
-    parts = raw_key.split("_")
+    parts = raw_key.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != 12:
         return None
     return parts[1]

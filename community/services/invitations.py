@@ -78,9 +78,9 @@ def invitation_from_token(*, community: Community, token: str) -> Invitation:
     except signing.SignatureExpired:
         raise ServiceError("This invitation has expired.", code="expired") from None
     except signing.BadSignature:
-        raise ServiceError("This invitation link is not valid.", code="invalid") from None
+        raise ServiceError("This invitation link is not valid.", code="not_found") from None
     if data.get("c") != community.pk:
-        raise ServiceError("This invitation link is not valid.", code="invalid")
+        raise ServiceError("This invitation link is not valid.", code="not_found")
     invitation = Invitation.objects.for_community(community).filter(pk=data.get("i")).first()
     if invitation is None or invitation.revoked_at is not None:
         raise ServiceError("This invitation was withdrawn.", code="invalid")

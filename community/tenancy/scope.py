@@ -25,27 +25,32 @@ def _get(cursor, name: str) -> str:
     return cursor.fetchone()[0] or ""
 
 
-def _set(cursor, name: str, value: str) -> None:
-    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+def _swap(cursor, name: str, value: str) -> str:
+    """Set the transaction-local value and return the previous one, in one round trip.
+
+    The scalar subquery runs as an InitPlan, before set_config in the select list.
+    """
+    cursor.execute("SELECT (SELECT current_setting(%s, true)), set_config(%s, %s, true)", [name, name, value])
+    return cursor.fetchone()[0] or ""
 
 
 @contextmanager
 def _transaction_setting(name: str, value: str, using: str) -> Iterator[None]:
     """Set a transaction-local setting for the block and restore the previous value afterwards.
 
-    Restoring matters because SET LOCAL outlives a released savepoint: nested scopes (a test inside
-    its transaction, a service called from a request) must not leak into what follows.
+    Restoring matters because SET LOCAL outlives the block inside a longer transaction: nested scopes (a
+    test inside its transaction, a service called from a request) must not leak into what follows.
+    No savepoint: the block joins the surrounding transaction or opens one, and two statements is the cost.
     """
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using, savepoint=False):
         with connections[using].cursor() as cursor:
-            previous = _get(cursor, name)
-            _set(cursor, name, value)
+            previous = _swap(cursor, name, value)
         try:
             yield
         finally:
             if not connections[using].needs_rollback:
                 with connections[using].cursor() as cursor:
-                    _set(cursor, name, previous)
+                    _swap(cursor, name, previous)
 
 
 @contextmanager

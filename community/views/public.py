@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -85,6 +85,8 @@ def invitation_accept(request, community_slug, token):
                 messages.success(request, f"You joined {community.name}.")
                 return redirect("community:home", community_slug=community.slug)
         except ServiceError as error:
+            if error.code == "not_found":  # a forged or foreign link learns nothing, not even the name
+                raise Http404(error.message) from None
             return render(
                 request, "community/invitation.html", {"community": community, "error": error.message}, status=400
             )

@@ -1,0 +1,32 @@
+"""Objects the cross-tenant walk needs in community B: one of each resource a route can name.
+
+Each area appends a builder `fn(community, owner_user)` to BUILDERS, called inside B's scope.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from community.models import Invitation
+
+BUILDERS = []
+
+
+def builder(fn):
+    BUILDERS.append(fn)
+    return fn
+
+
+@builder
+def _invitation(community, owner_user):
+    Invitation.objects.create(
+        community=community,
+        email="sentinel-bravo-invitee@example.com",
+        invited_by=owner_user,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def populate(community, owner_user) -> None:
+    for fn in BUILDERS:
+        fn(community, owner_user)
