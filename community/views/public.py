@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from community.forms import CommunityCreateForm
-from community.selectors import communities_of_user, public_communities
+from community.selectors import communities_of_user, community_get_by_slug, public_communities
 from community.services import communities as community_services
 from community.services import invitations as invitation_services
 from community.services import members as member_services
 from community.services.communities import ServiceError
+from community.tenancy import community_scope
 
 from .scoping import community_page
 
@@ -43,17 +44,19 @@ def community_home(request, community_slug):
 
 @login_required
 @require_POST
-@community_page("community.view")
 def community_join(request, community_slug):
-    try:
-        member = member_services.member_join(community=request.community, user=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        if member.is_active:
-            messages.success(request, f"Welcome to {request.community.name}!")
+    """Join a public community, or ask to join a private one (which the asker cannot see yet)."""
+    community = community_get_by_slug(community_slug)
+    with community_scope(community.pk, user_id=request.user.pk):
+        try:
+            member = member_services.member_join(community=community, user=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
         else:
-            messages.info(request, "Your request to join was sent to the community's staff.")
+            if member.is_active:
+                messages.success(request, f"Welcome to {community.name}!")
+            else:
+                messages.info(request, "Your request to join was sent to the community's staff.")
     return redirect("community:home", community_slug=community_slug)
 
 
@@ -73,9 +76,6 @@ def community_leave(request, community_slug):
 
 @login_required
 def invitation_accept(request, community_slug, token):
-    from community.selectors import community_get_by_slug
-    from community.tenancy import community_scope
-
     community = community_get_by_slug(community_slug)
     with community_scope(community.pk, user_id=request.user.pk):
         try:

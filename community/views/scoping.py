@@ -3,7 +3,6 @@
 import functools
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import render
 
 from community.policy import Actor, can
@@ -27,7 +26,10 @@ def community_page(action: str):
                     if not community.is_public and not actor.is_member:
                         if not request.user.is_authenticated:
                             return redirect_to_login(request.get_full_path())
-                        raise Http404("No such community.")
+                        # Outsiders of a private community get a 404 that names nothing but what they typed,
+                        # with a way to ask to join (or see that their request is pending).
+                        context = {"slug": community.slug, "pending": member is not None and member.status == "pending"}
+                        return render(request, "community/private.html", context, status=404)
                     if not request.user.is_authenticated:
                         return redirect_to_login(request.get_full_path())
                     return render(request, "community/forbidden.html", {"community": community}, status=403)

@@ -1,0 +1,45 @@
+-- Hearth database bootstrap: the two roles and the database, idempotent.
+-- Run as a superuser with psql (it uses \gexec, \getenv, \if and \connect):
+--   psql -v ON_ERROR_STOP=1 -d postgres -f hearth/sql/bootstrap_roles.sql
+-- Used by hearth/embedded.py (embedded Postgres), .ci/run (machine Postgres) and the
+-- docker-compose `db` service (mounted into /docker-entrypoint-initdb.d/).
+--
+-- hearth_owner owns the schema and runs migrations; hearth_app is what the web/worker
+-- processes use, so it must never bypass row-level security. Table grants to hearth_app
+-- are made by the app's post_migrate hook, not here.
+--
+-- Optional passwords come from the environment (HEARTH_OWNER_PASSWORD /
+-- HEARTH_APP_PASSWORD); local setups rely on trust auth and leave them unset.
+
+\set ON_ERROR_STOP on
+\getenv owner_password HEARTH_OWNER_PASSWORD
+\getenv app_password HEARTH_APP_PASSWORD
+
+-- CREATE ROLE/DATABASE have no IF NOT EXISTS; \gexec runs the generated statement only
+-- when the SELECT yields a row.
+SELECT 'CREATE ROLE hearth_owner LOGIN CREATEDB NOSUPERUSER'
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hearth_owner') \gexec
+
+SELECT 'CREATE ROLE hearth_app LOGIN NOSUPERUSER NOCREATEDB NOBYPASSRLS'
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hearth_app') \gexec
+
+-- Re-assert attributes so a role created earlier by hand ends up in the intended shape.
+ALTER ROLE hearth_owner LOGIN CREATEDB NOSUPERUSER;
+ALTER ROLE hearth_app LOGIN NOSUPERUSER NOCREATEDB NOBYPASSRLS;
+
+\if :{?owner_password}
+SELECT format('ALTER ROLE hearth_owner PASSWORD %L', :'owner_password') \gexec
+\endif
+\if :{?app_password}
+SELECT format('ALTER ROLE hearth_app PASSWORD %L', :'app_password') \gexec
+\endif
+
+SELECT 'CREATE DATABASE hearth OWNER hearth_owner'
+WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'hearth') \gexec
+
+ALTER DATABASE hearth OWNER TO hearth_owner;
+GRANT CONNECT ON DATABASE hearth TO hearth_app;
+
+\connect hearth
+ALTER SCHEMA public OWNER TO hearth_owner;
+GRANT USAGE ON SCHEMA public TO hearth_app;

@@ -1,0 +1,129 @@
+"""SaaS onboarding through the pages: create a community, invite a teammate, join public, ask to join private."""
+
+import re
+
+from django.core import mail
+
+from community.models import Community, Invitation, Member, MemberStatus, Role, Visibility
+from community.tenancy import community_scope
+from tests.factories import make_user
+
+
+def test_signed_in_user_creates_a_community_and_becomes_owner(client, db):
+    user = make_user("founder@example.com")
+    client.force_login(user)
+    response = client.post("/communities/new/", {"name": "Rustaceans", "slug": "rust", "visibility": "public"})
+    assert response.status_code == 302
+    assert response["Location"] == "/c/rust/manage/"
+    community = Community.objects.get(slug="rust")
+    with community_scope(community.pk):
+        member = Member.objects.for_community(community).get(user=user)
+    assert member.role == Role.OWNER
+    assert client.get("/c/rust/manage/").status_code == 200
+
+
+def test_taken_address_is_an_error_on_the_form(client, world):
+    client.force_login(world.bob)
+    response = client.post("/communities/new/", {"name": "Again", "slug": "alpha", "visibility": "public"})
+    assert response.status_code == 200
+    assert "is taken" in response.content.decode()
+
+
+def test_admin_invites_by_email_and_the_invitee_accepts(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/c/alpha/manage/invitations/", {"email": "dora@example.com", "role": "moderator"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/c/alpha/invitations/[^\s]+/)", mail.outbox[0].body).group(1)
+    dora = make_user("dora@example.com")
+    client.force_login(dora)
+    assert "moderator" in client.get(link).content.decode().lower()
+    assert client.post(link).status_code == 302
+    with community_scope(world.a.pk):
+        assert Member.objects.for_community(world.a).get(user=dora).role == Role.MODERATOR
+        assert Invitation.objects.for_community(world.a).get(email="dora@example.com").accepted_at is not None
+    assert client.post(link).status_code == 400  # used once only
+
+
+def test_invitation_for_someone_else_is_refused(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/c/alpha/manage/invitations/", {"email": "dora@example.com", "role": "member"})
+    link = re.search(r"https?://[^/]+(/c/alpha/invitations/[^\s]+/)", mail.outbox[0].body).group(1)
+    client.force_login(world.charlie)
+    response = client.post(link)
+    assert response.status_code == 400
+    assert "dora@example.com" in response.content.decode()
+
+
+def test_tampered_invitation_link_is_a_404(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/c/alpha/manage/invitations/", {"email": "dora@example.com", "role": "member"})
+    link = re.search(r"https?://[^/]+(/c/alpha/invitations/[^\s]+/)", mail.outbox[0].body).group(1)
+    assert client.get(link[:-3] + "xx/").status_code == 404
+
+
+def test_member_cannot_invite(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.bob)
+    response = client.post("/c/alpha/manage/invitations/", {"email": "x@example.com", "role": "member"})
+    assert response.status_code == 403
+    assert mail.outbox == []
+
+
+def test_joining_a_public_community_is_immediate(client, world):
+    client.force_login(world.charlie)
+    client.post("/c/alpha/join/")
+    with community_scope(world.a.pk):
+        assert Member.objects.for_community(world.a).get(user=world.charlie).status == MemberStatus.ACTIVE
+
+
+def test_private_community_join_needs_staff_approval(client, world):
+    world.a.visibility = Visibility.PRIVATE
+    world.a.save()
+    client.force_login(world.charlie)
+    response = client.get("/c/alpha/")
+    assert response.status_code == 404  # outsiders do not see a private community...
+    assert "Alpha" not in response.content.decode()
+    assert "Ask to join" in response.content.decode()  # ...but may ask to join it
+    client.post("/c/alpha/join/")
+    with community_scope(world.a.pk):
+        member = Member.objects.for_community(world.a).get(user=world.charlie)
+    assert member.status == MemberStatus.PENDING
+    client.force_login(world.alice)
+    client.post(f"/c/alpha/manage/members/{member.pk}/", {"approve": "1"})
+    with community_scope(world.a.pk):
+        assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+
+
+def test_landing_lists_my_communities_across_tenants(client, world):
+    client.force_login(world.bob)
+    body = client.get("/").content.decode()
+    assert "Alpha" in body
+
+
+def test_dashboard_is_staff_only(client, world):
+    client.force_login(world.bob)
+    assert client.get("/c/alpha/manage/").status_code == 403
+    client.force_login(world.alice)
+    body = client.get("/c/alpha/manage/").content.decode()
+    for area in ("Members", "Discussions", "Channels", "Moderation", "Insights", "Advocacy", "Settings"):
+        assert area in body
+
+
+def test_custom_domain_serves_the_community(client, world):
+    world.a.domain = "forum.alpha.example"
+    world.a.save()
+    from django.test import override_settings
+
+    with override_settings(ALLOWED_HOSTS=["forum.alpha.example", "testserver"]):
+        response = client.get("/", HTTP_HOST="forum.alpha.example")
+    assert response.status_code == 200
+    assert "Alpha" in response.content.decode()
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
