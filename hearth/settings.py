@@ -86,6 +86,8 @@ if os.environ.get("MIGRATION_DATABASE_URL"):
 _test_db_name = "test_hearth" + os.environ.get("HEARTH_TEST_DB_SUFFIX", "")
 for _alias in DATABASES.values():
     _alias["TEST"] = {"NAME": _test_db_name}
+# The NOLOGIN BYPASSRLS role the app role may switch to for the one logged bypass (tenancy.unscoped).
+DATABASE_BYPASS_ROLE = os.environ.get("HEARTH_DB_BYPASS_ROLE", "hearth_bypass")
 DATABASE_ROUTERS = ["community.tenancy.db_router.OwnerMigratesRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

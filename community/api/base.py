@@ -31,7 +31,7 @@ class CommunityMixin:
         self.perform_authentication(request)
         self.community = self._resolve_community(request)
         user_id = request.user.pk if request.user.is_authenticated and not isinstance(request.auth, ApiKey) else None
-        self._scope_stack.enter_context(community_scope(self.community.pk, user_id=user_id))
+        self._scope_stack.enter_context(community_scope(self.community.pk))
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
         member = None if api_key else member_for_user(community=self.community, user=request.user)
         self.actor = Actor(community=self.community, user_id=user_id, member=member, api_key=api_key)

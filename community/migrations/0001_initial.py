@@ -93,8 +93,5 @@ class Migration(migrations.Migration):
         ),
         EnableTenantRLS("apikey"),
         EnableTenantRLS("invitation"),
-        # A signed-in user may read their own memberships in every community (the "my communities" list).
-        EnableTenantRLS(
-            "member", extra_using="user_id = NULLIF(current_setting('app.user_id', true), '')::bigint"
-        ),
+        EnableTenantRLS("member"),
     ]

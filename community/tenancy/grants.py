@@ -14,8 +14,9 @@ def grant_application_role(sender, using: str = "default", **kwargs) -> None:
     # Only the owner may grant; when the app role itself migrates (no owner configured) there is nothing to do.
     if using != "owner" or not owner or not app_role or owner == app_role:
         return
+    roles = f'"{app_role}", "{settings.DATABASE_BYPASS_ROLE}"'  # the bypass role acts with the same rights
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{app_role}";'
-            f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{app_role}";'
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {roles};"
+            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {roles};"
         )

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, transaction
 
 logger = logging.getLogger("hearth.tenancy")
 
 COMMUNITY_SETTING = "app.community_id"
-USER_SETTING = "app.user_id"
-BYPASS_SETTING = "app.bypass_rls"
+ROLE_SETTING = "role"  # `SET LOCAL ROLE`, as a setting: set_config('role', …, true)
 
 
 def _get(cursor, name: str) -> str:
@@ -54,22 +54,11 @@ def _transaction_setting(name: str, value: str, using: str) -> Iterator[None]:
 
 
 @contextmanager
-def community_scope(community_id: int, *, user_id: int | None = None, using: str = "default") -> Iterator[None]:
+def community_scope(community_id: int, *, using: str = "default") -> Iterator[None]:
     """Run the block inside one community's row-level-security scope (and a transaction)."""
     if not community_id:
         raise ValueError("community_scope needs a community id")
     with _transaction_setting(COMMUNITY_SETTING, str(int(community_id)), using):
-        if user_id is None:
-            yield
-        else:
-            with _transaction_setting(USER_SETTING, str(int(user_id)), using):
-                yield
-
-
-@contextmanager
-def user_scope(user_id: int, *, using: str = "default") -> Iterator[None]:
-    """Let the block see the signed-in user's own memberships across communities (and nothing else)."""
-    with _transaction_setting(USER_SETTING, str(int(user_id)), using):
         yield
 
 
@@ -78,9 +67,11 @@ def unscoped(reason: str, *, using: str = "default", level: int = logging.INFO) 
     """The one explicit bypass of row-level security, for work that truly spans communities.
 
     Platform admin, beat fan-out, API-key lookup and maintenance commands use it; every entry is logged.
+    It switches the transaction to the BYPASSRLS role (settings.DATABASE_BYPASS_ROLE), of which the
+    application role is a member; the policies themselves stay a plain equality.
     """
     logger.log(level, "tenancy bypass: %s", reason)
-    with _transaction_setting(BYPASS_SETTING, "on", using):
+    with _transaction_setting(ROLE_SETTING, settings.DATABASE_BYPASS_ROLE, using):
         yield
 
 

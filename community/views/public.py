@@ -47,7 +47,7 @@ def community_home(request, community_slug):
 def community_join(request, community_slug):
     """Join a public community, or ask to join a private one (which the asker cannot see yet)."""
     community = community_get_by_slug(community_slug)
-    with community_scope(community.pk, user_id=request.user.pk):
+    with community_scope(community.pk):
         try:
             member = member_services.member_join(community=community, user=request.user)
         except ServiceError as error:
@@ -77,7 +77,7 @@ def community_leave(request, community_slug):
 @login_required
 def invitation_accept(request, community_slug, token):
     community = community_get_by_slug(community_slug)
-    with community_scope(community.pk, user_id=request.user.pk):
+    with community_scope(community.pk):
         try:
             invitation = invitation_services.invitation_from_token(community=community, token=token)
             if request.method == "POST":

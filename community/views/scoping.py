@@ -18,7 +18,7 @@ def community_page(action: str):
         def wrapper(request, community_slug, *args, **kwargs):
             community = community_get_by_slug(community_slug)
             user_id = request.user.pk if request.user.is_authenticated else None
-            with community_scope(community.pk, user_id=user_id):
+            with community_scope(community.pk):
                 member = member_for_user(community=community, user=request.user)
                 actor = Actor(community=community, user_id=user_id, member=member)
                 request.community, request.actor = community, actor

@@ -23,9 +23,17 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hearth_owner') \gexec
 SELECT 'CREATE ROLE hearth_app LOGIN NOSUPERUSER NOCREATEDB NOBYPASSRLS'
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hearth_app') \gexec
 
+-- The one explicit bypass (community.tenancy.unscoped): hearth_app may `SET LOCAL ROLE hearth_bypass`
+-- for work that spans communities. It cannot log in; keeping the bypass out of the policies keeps them
+-- a plain equality the planner uses with the (community_id, …) indexes.
+SELECT 'CREATE ROLE hearth_bypass NOLOGIN NOSUPERUSER BYPASSRLS'
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hearth_bypass') \gexec
+GRANT hearth_bypass TO hearth_app;
+
 -- Re-assert attributes so a role created earlier by hand ends up in the intended shape.
 ALTER ROLE hearth_owner LOGIN CREATEDB NOSUPERUSER;
 ALTER ROLE hearth_app LOGIN NOSUPERUSER NOCREATEDB NOBYPASSRLS;
+ALTER ROLE hearth_bypass NOLOGIN NOSUPERUSER BYPASSRLS;
 
 \if :{?owner_password}
 SELECT format('ALTER ROLE hearth_owner PASSWORD %L', :'owner_password') \gexec
@@ -42,4 +50,4 @@ GRANT CONNECT ON DATABASE hearth TO hearth_app;
 
 \connect hearth
 ALTER SCHEMA public OWNER TO hearth_owner;
-GRANT USAGE ON SCHEMA public TO hearth_app;
+GRANT USAGE ON SCHEMA public TO hearth_app, hearth_bypass;

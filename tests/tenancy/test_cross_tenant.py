@@ -91,8 +91,8 @@ def _b_object_value(spec: str, community):
 
 
 def _b_pk_for_viewset(callback, community):
-    viewset = callback.cls()
-    viewset.community = community
+    viewset = callback.cls(**getattr(callback, "initkwargs", {}))
+    viewset.community, viewset.action, viewset.kwargs, viewset.request = community, "retrieve", {}, None
     with community_scope(community.pk):
         obj = viewset.scoped_queryset(community).order_by("pk").first()
     assert obj is not None, f"community B has no object for {callback.cls.__name__}: add one to the fixture"
