@@ -5,9 +5,9 @@ filled as the application role in the same run; the ratio is throughput with RLS
 """
 
 import statistics
-from datetime import UTC, datetime, timedelta
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 
