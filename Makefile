@@ -31,16 +31,18 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "hint: 'sudo apt-get install chromium' to run the browser tests (they skip without it)"; fi; }
 
-test: venv chromium ## ruff, then pytest (embedded servers unless DATABASE_URL is set); PYTEST_ARGS=...
+test: venv chromium ## ruff, import contracts, then pytest (embedded servers unless DATABASE_URL is set); PYTEST_ARGS=...
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "$(PY) -m pytest -q $(PYTEST_ARGS)"; $(PY) -m pytest -q $(PYTEST_ARGS); \
 	else \
 	  $(PY) -m hearth.embedded exec -- $(PY) -m pytest -q $(PYTEST_ARGS); \
 	fi
 
-lint: venv ## ruff check + format check
+lint: venv ## ruff check + format check + import contracts
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff format --check .
 
 fmt: venv ## ruff format + autofix
