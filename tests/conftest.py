@@ -3,6 +3,8 @@
 Fixtures give two communities: A (alice owns it, bob is a member) and B (charlie owns it), with data.
 """
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.db import connections
@@ -39,6 +41,13 @@ def django_db_setup(django_test_environment, django_db_blocker):
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_namespace(settings):
+    """Each test gets its own cache key prefix: throttles and rate limits never leak between tests or
+    parallel runs, and nothing needs `cache.clear()` (which would FLUSHDB the Redis shared with Celery)."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture(autouse=True)

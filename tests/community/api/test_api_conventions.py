@@ -3,22 +3,13 @@
 import re
 
 import pytest
-from django.core.cache import cache
+from rest_framework.throttling import SimpleRateThrottle
 
 
 @pytest.fixture
-def low_rates(settings):
-    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_key": "3/min", "user": "2/min"}}
-    settings.REST_FRAMEWORK = rest
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    api_settings.reload()
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    cache.clear()
-    yield
-    settings.REST_FRAMEWORK = {**rest}
-    cache.clear()
+def low_rates(monkeypatch):
+    # DRF reads the rates once into a class attribute; patch it for this test only.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"api_key": "3/min", "user": "2/min"})
 
 
 def test_api_key_is_throttled_with_retry_after(client, world, low_rates):
