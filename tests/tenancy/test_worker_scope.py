@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 def _database_url(alias: str) -> str:
     s = connections[alias].settings_dict
+    if s["HOST"].startswith("/"):  # the embedded server listens on a unix socket
+        return f"postgresql://{s['USER']}@/{s['NAME']}?host={s['HOST']}&port={s['PORT'] or 5432}"
     return f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
