@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -15,17 +16,16 @@ from tests.tenancy.probe_tasks import probe_scoped, probe_unscoped
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _database_url(alias: str) -> str:
-    s = connections[alias].settings_dict
-    if s["HOST"].startswith("/"):  # the embedded server listens on a unix socket
-        return f"postgresql://{s['USER']}@/{s['NAME']}?host={s['HOST']}&port={s['PORT'] or 5432}"
-    return f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+def _test_database_url() -> str:
+    """DATABASE_URL (the application role, wherever the server is) pointed at the test database."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(url._replace(path="/" + connections["default"].settings_dict["NAME"]))
 
 
 @pytest.fixture
 def worker():
     queue = "probe" + os.environ.get("HEARTH_TEST_DB_SUFFIX", "")
-    env = {**os.environ, "DATABASE_URL": _database_url("default"), "HEARTH_TESTING": "1"}
+    env = {**os.environ, "DATABASE_URL": _test_database_url(), "HEARTH_TESTING": "1"}
     env.pop("MIGRATION_DATABASE_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hearth", "worker", "--pool=solo", "-Q", queue,
