@@ -80,8 +80,12 @@ def _time_insert(conn, table: str, batch: int, repeats: int) -> float:
             conn.execute(
                 f"INSERT INTO {table} (community_id, created_at, title, body) "
                 "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[])",
-                [[community_id] * batch, ["2026-02-01T00:00:00Z"] * batch, [f"new {i}" for i in range(batch)],
-                 ["body"] * batch],
+                [
+                    [community_id] * batch,
+                    ["2026-02-01T00:00:00Z"] * batch,
+                    [f"new {i}" for i in range(batch)],
+                    ["body"] * batch,
+                ],
             )
         rates.append(batch / (time.perf_counter() - start))
     return statistics.median(rates)

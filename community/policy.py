@@ -24,6 +24,20 @@ ACTIONS: dict[str, tuple[int, str | None]] = {
     "api_keys.manage": (RANK[Role.ADMIN], None),  # keys never mint keys
     "activities.view": (RANK[Role.MODERATOR], "activities:read"),
     "activities.write": (RANK[Role.MANAGER], "activities:write"),
+    "channels.view": (RANK[Role.MANAGER], "channels:read"),
+    "channels.manage": (RANK[Role.MANAGER], "channels:write"),
+    "members.merge": (RANK[Role.MANAGER], "members:write"),
+    "members.notes": (RANK[Role.MODERATOR], "members:write"),
+    "members.import": (RANK[Role.MANAGER], "members:write"),
+    "members.export": (RANK[Role.ADMIN], "members:write"),  # GDPR export: everything held on a person
+    "members.erase": (RANK[Role.ADMIN], "members:write"),
+    "segments.manage": (RANK[Role.MANAGER], "members:write"),
+    "organizations.view": (RANK[Role.MODERATOR], "members:read"),
+    "organizations.manage": (RANK[Role.MANAGER], "members:write"),
+    "discussions.read": (VISITOR, "discussions:read"),
+    "discussions.post": (RANK[Role.MEMBER], "discussions:write"),
+    "discussions.moderate": (RANK[Role.MODERATOR], "discussions:write"),
+    "discussions.manage": (RANK[Role.MANAGER], "discussions:write"),
 }
 
 

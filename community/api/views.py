@@ -1,18 +1,15 @@
 """API views of the community core: the current community, members, invitations, API keys."""
 
-import django_filters
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.models import ApiKey, Member
-from community.selectors import access_member, api_key_list, invitation_list, member_list
+from community.models import ApiKey
+from community.selectors import api_key_list, invitation_list
 from community.services import api_keys as api_key_services
 from community.services import communities as community_services
 from community.services import invitations as invitation_services
-from community.services import members as member_services
 
 from .base import CommunityMixin, CommunityViewSet
 from .serializers import (
@@ -20,7 +17,6 @@ from .serializers import (
     ApiKeySerializer,
     CommunitySerializer,
     InvitationSerializer,
-    MemberSerializer,
 )
 
 
@@ -39,39 +35,6 @@ class CurrentCommunityView(CommunityMixin, APIView):
         serializer.is_valid(raise_exception=True)
         community = community_services.community_update(community=self.community, **serializer.validated_data)
         return Response(CommunitySerializer(community).data)
-
-
-class MemberFilter(django_filters.FilterSet):
-    role = django_filters.CharFilter()
-    status = django_filters.CharFilter()
-    search = django_filters.CharFilter(method="filter_search")
-
-    class Meta:
-        model = Member
-        fields = ["role", "status"]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(
-            Q(display_name__icontains=value) | Q(handle__icontains=value) | Q(email__icontains=value)
-        )
-
-
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityViewSet):
-    serializer_class = MemberSerializer
-    filterset_class = MemberFilter
-    action_permissions = {"list": "members.view", "retrieve": "members.view", "partial_update": "members.update"}
-
-    def scoped_queryset(self, community):
-        return member_list(community=community)
-
-    def partial_update(self, request, *args, **kwargs):
-        member = access_member(community=self.community, member_id=kwargs["pk"])
-        serializer = MemberSerializer(member, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        member = member_services.member_update(
-            community=self.community, actor=self.actor, member=member, **serializer.validated_data
-        )
-        return Response(MemberSerializer(member).data)
 
 
 class InvitationViewSet(mixins.ListModelMixin, CommunityViewSet):

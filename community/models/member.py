@@ -1,6 +1,8 @@
 """A person's membership of one community: role, status and profile basics (with or without a login)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from community.tenancy.models import CommunityOwned
@@ -21,6 +23,7 @@ class MemberStatus(models.TextChoices):
     BANNED = "banned", "Banned"
     LEFT = "left", "Left"
     ERASED = "erased", "Erased"
+    MERGED = "merged", "Merged into another member"
 
 
 class Member(CommunityOwned):
@@ -36,6 +39,18 @@ class Member(CommunityOwned):
     bio = models.TextField(blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
     last_active_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    # Further addresses (lower-case) beside `email`; all of them match on ingest as verified emails.
+    emails = ArrayField(models.EmailField(), default=list, blank=True)
+    organization = models.ForeignKey(
+        "community.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    tags = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    custom_fields = models.JSONField(default=dict, blank=True)  # {CustomField.key: value}
+    first_seen_at = models.DateTimeField(null=True, blank=True)
+    # Kept by the activity services in the same statement that stores activities: the directory sorts on it.
+    activity_count = models.PositiveIntegerField(default=0)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [
@@ -47,6 +62,11 @@ class Member(CommunityOwned):
             models.Index(fields=["community", "status", "role"], name="member_status_role"),
             models.Index(fields=["community", "joined_at"], name="member_joined"),
             models.Index(fields=["user"], name="member_user"),
+            models.Index(fields=["community", "last_active_at"], name="member_last_active"),
+            models.Index(fields=["community", "activity_count"], name="member_activity_count"),
+            models.Index(fields=["community", "organization"], name="member_organization"),
+            models.Index(fields=["community", "email"], name="member_email"),
+            GinIndex(fields=["tags"], name="member_tags"),
         ]
 
     def __str__(self) -> str:

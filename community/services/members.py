@@ -5,6 +5,7 @@ from django.utils import timezone
 from community.models import Community, Member, MemberStatus, Role
 from community.policy import Actor, can, can_assign_role
 
+from .activities import activity_record
 from .communities import ServiceError, display_name_for
 
 
@@ -19,8 +20,25 @@ def member_join(*, community: Community, user) -> Member:
             member.status = status
             member.save(update_fields=["status"])
         return member
-    return Member.objects.create(
+    member = Member.objects.create(
         community=community, user=user, status=status, display_name=display_name_for(user), email=user.email
+    )
+    if member.is_active:
+        _record_join(community, member)
+    return member
+
+
+def _record_join(community: Community, member: Member) -> None:
+    # Joining is part of the member's story: the stream (and metrics built on it) sees it like any activity.
+    activity_record(
+        community=community,
+        member=member,
+        kind="join",
+        source="hearth",
+        external_id=f"join:{member.pk}",
+        occurred_at=timezone.now(),
+        title=f"{member.display_name} joined {community.name}",
+        channel="forum",
     )
 
 
@@ -40,6 +58,7 @@ def member_approve(*, community: Community, actor: Actor, member: Member) -> Mem
     member.status = MemberStatus.ACTIVE
     member.joined_at = timezone.now()
     member.save(update_fields=["status", "joined_at"])
+    _record_join(community, member)
     return member
 
 

@@ -33,9 +33,7 @@ def disable_sql(table: str) -> str:
 
 
 class EnableTenantRLS(migrations.operations.base.Operation):
-    """ENABLE + FORCE row-level security and create the tenant policy (reads and writes) on a model's table.
-
-    """
+    """ENABLE + FORCE row-level security and create the tenant policy (reads and writes) on a model's table."""
 
     reversible = True
     reduces_to_sql = True

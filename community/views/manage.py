@@ -19,6 +19,7 @@ from .scoping import community_page
 NAV = [
     ("Overview", "community:manage_home"),
     ("Members", "community:manage_members"),
+    ("Organizations", "community:manage_organizations"),
     ("Invitations", "community:manage_invitations"),
     ("Discussions", "community:manage_area"),
     ("Channels", "community:manage_area"),
@@ -49,12 +50,6 @@ def manage_home(request, community_slug):
 @community_page("dashboard.view")
 def manage_area(request, community_slug, area):
     return _render(request, "community/manage/area.html", {"area": area})
-
-
-@community_page("members.view")
-def manage_members(request, community_slug):
-    members = list(member_list(community=request.community)[:200])
-    return _render(request, "community/manage/members.html", {"members": members, "role_form": MemberRoleForm()})
 
 
 @require_POST

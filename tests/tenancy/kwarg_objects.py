@@ -8,6 +8,15 @@ Every page or API route with a kwarg must have its name here (DRF `pk` is resolv
 # (e.g. "discussions.Space.slug" for a <slug:space_slug> kwarg).
 KWARG_MODELS: dict[str, str] = {
     "member_id": "community.Member",
+    "organization_id": "community.Organization",
+    "segment_id": "community.Segment",
+    "merge_id": "community.MemberMerge",
+    "suggestion_id": "community.MergeSuggestion",
+    "space_slug": "discussions.Space.slug",
+    "topic_id": "discussions.Topic",
+    "reply_id": "discussions.Reply",
+    "connection_id": "integrations.ChannelConnection",
+    "event_id": "integrations.InboxEvent",
 }
 
 # kwargs that are not object ids: a fixed value to use.
@@ -15,4 +24,5 @@ KWARG_VALUES: dict[str, str] = {
     "community_slug": "<B's slug>",  # replaced by the suite
     "area": "channels",
     "token": "not-a-valid-token",
+    "kind": "github",  # /manage/channels/connect/<kind>/
 }

@@ -27,6 +27,13 @@ def _invitation(community, owner_user):
     )
 
 
+@builder
+def _members(community, owner_user):
+    from tests.community.factories import populate_members
+
+    populate_members(community, owner_user)
+
+
 def populate(community, owner_user) -> None:
     for fn in BUILDERS:
         fn(community, owner_user)

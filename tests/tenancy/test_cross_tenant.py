@@ -131,7 +131,7 @@ def snapshot(community) -> dict:
         )
         for (table,) in cursor.fetchall():
             cursor.execute(
-                f'SELECT md5(coalesce(string_agg(t::text, \',\' ORDER BY t::text), \'\')) FROM "{table}" t '
+                f"SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM \"{table}\" t "
                 "WHERE community_id = %s",
                 [community.pk],
             )
@@ -168,9 +168,7 @@ def test_the_walk_covers_pages_and_api():
 
 def test_every_route_is_classified():
     """A route is either walked (it names a community or an object) or listed as global with a reason."""
-    unclassified = [
-        _clean(route) for route, _ in iter_routes() if not is_global(route) and not targets_b(route)
-    ]
+    unclassified = [_clean(route) for route, _ in iter_routes() if not is_global(route) and not targets_b(route)]
     # API routes without kwargs act on the API key's own community: never B's.
     unclassified = [r for r in unclassified if not r.startswith("api/v1/")]
     assert unclassified == []

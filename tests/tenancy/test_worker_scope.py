@@ -28,8 +28,24 @@ def worker():
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "HEARTH_TESTING": "1"}
     env.pop("MIGRATION_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hearth", "worker", "--pool=solo", "-Q", queue,
-         "-I", "tests.tenancy.probe_tasks", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hearth",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-I",
+            "tests.tenancy.probe_tasks",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+        ],
         env=env,
         cwd=settings.BASE_DIR,
     )

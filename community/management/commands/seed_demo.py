@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from community.models import Community, Member, Role
+from community.models import ActivityKind, Community, Member, Organization, Role
+from community.services.activities import activity_ingest
 from community.services.communities import community_create
 from community.tenancy import community_scope
 
@@ -68,5 +69,54 @@ class Command(BaseCommand):
                     if handle not in existing
                 ]
             )
+            seed_people_activity(community)
         self.stdout.write(self.style.SUCCESS(f"Demo community: /c/{DEMO_SLUG}/"))
         self.stdout.write(f"Demo login: {DEMO_EMAIL} / {password}")
+
+
+DEMO_CHANNELS = ("github", "discord", "forum")
+DEMO_KINDS = {
+    "github": [ActivityKind.ISSUE, ActivityKind.PULL_REQUEST, ActivityKind.COMMENT, ActivityKind.STAR],
+    "discord": [ActivityKind.MESSAGE, ActivityKind.REACTION],
+    "forum": [ActivityKind.POST, ActivityKind.REPLY, ActivityKind.IDEA],
+}
+DEMO_ACTIVITIES = 300
+
+
+def seed_people_activity(community) -> None:
+    """Identities on three channels, one organization and a few hundred activities; idempotent by external id."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    organization, _ = Organization.objects.get_or_create(
+        community=community, name="Analytical Engines Ltd", defaults={"website": "https://example.com"}
+    )
+    Member.objects.for_community(community).filter(handle__in=["ada", "alan", "grace"], organization=None).update(
+        organization=organization
+    )
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=90)
+    items = []
+    for n in range(DEMO_ACTIVITIES):
+        _, handle, _ = PEOPLE[(n * 7) % len(PEOPLE)]
+        channel = DEMO_CHANNELS[n % len(DEMO_CHANNELS)]
+        kinds = DEMO_KINDS[channel]
+        kind = kinds[n % len(kinds)]
+        items.append(
+            {
+                "source": f"demo-{channel}",
+                "external_id": f"demo-{n}",
+                "kind": kind,
+                "occurred_at": (start + timedelta(hours=7 * n)).isoformat(),
+                "title": f"{kind.label} by {handle} #{n}",
+                "body": "Seeded demo activity.",
+                # The email is the member's own: ingest attaches each channel identity to the existing member.
+                "identity": {
+                    "channel": channel,
+                    "external_id": f"{channel}-{handle}",
+                    "handle": handle,
+                    "email": f"{handle}@demo.example.com",
+                },
+            }
+        )
+    activity_ingest(community=community, items=items)

@@ -1,0 +1,74 @@
+"""The activity stream: everything a member did on any channel, one row each, idempotent per source."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+
+from community.tenancy.models import CommunityOwned
+
+
+class ActivityKind(models.TextChoices):
+    POST = "post", "Post"
+    REPLY = "reply", "Reply"
+    REACTION = "reaction", "Reaction"
+    MESSAGE = "message", "Message"
+    COMMENT = "comment", "Comment"
+    STAR = "star", "Star"
+    FORK = "fork", "Fork"
+    ISSUE = "issue", "Issue"
+    PULL_REQUEST = "pull_request", "Pull request"
+    REVIEW = "review", "Review"
+    EVENT_RSVP = "event_rsvp", "Event RSVP"
+    EVENT_ATTENDANCE = "event_attendance", "Event attendance"
+    REFERRAL = "referral", "Referral"
+    IDEA = "idea", "Idea"
+    VOTE = "vote", "Vote"
+    ACCEPTED_ANSWER = "accepted_answer", "Accepted answer"
+    JOIN = "join", "Joined"
+
+
+# The full-text expression; the GIN index and the search filter must build exactly the same one.
+SEARCH_CONFIG = "english"
+
+
+def activity_search_vector() -> SearchVector:
+    return SearchVector("title", "body", config=SEARCH_CONFIG)
+
+
+class Activity(CommunityOwned):
+    # Null once the member was erased: the activity stays, anonymous, for aggregate metrics.
+    member = models.ForeignKey(
+        "community.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    kind = models.CharField(max_length=24, choices=ActivityKind.choices)
+    channel = models.CharField(max_length=40, default="forum")
+    source = models.CharField(max_length=80)
+    # The integrations app owns connections; no FK so `community` never imports it.
+    connection_id = models.BigIntegerField(null=True, blank=True)
+    external_id = models.CharField(max_length=255)
+    occurred_at = models.DateTimeField()
+    title = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    parent_external_id = models.CharField(max_length=255, blank=True)
+    sentiment = models.FloatField(null=True, blank=True)
+    sentiment_label = models.CharField(max_length=16, blank=True)
+    moderation_status = models.CharField(max_length=16, null=True, blank=True)
+    moderation_score = models.FloatField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["community", "source", "external_id"], name="activity_unique_external"),
+        ]
+        indexes = [
+            models.Index(fields=["community", "occurred_at"], name="activity_occurred"),
+            models.Index(fields=["community", "member", "occurred_at"], name="activity_member_occurred"),
+            models.Index(fields=["community", "kind", "occurred_at"], name="activity_kind_occurred"),
+            GinIndex(activity_search_vector(), name="activity_search"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source}:{self.external_id}"

@@ -1,0 +1,170 @@
+"""Recording and ingesting activities: idempotent, identity-resolving, exact counts, constant queries."""
+
+from datetime import UTC, datetime, timedelta
+
+from community.models import Activity, Identity, Member, MergeSuggestion
+from community.services.activities import activity_ingest, activity_record
+from community.tenancy import community_scope
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _item(n, **extra):
+    identity = extra.pop("identity", {"channel": "github", "external_id": f"u{n % 7}", "handle": f"user{n % 7}"})
+    return {
+        "source": "github",
+        "external_id": f"e{n}",
+        "kind": "comment",
+        "occurred_at": (T0 + timedelta(minutes=n)).isoformat(),
+        "title": f"Comment {n}",
+        "identity": identity,
+        **extra,
+    }
+
+
+def test_activity_record_is_idempotent_on_source_and_external_id(world):
+    with community_scope(world.a.pk):
+        first = activity_record(
+            community=world.a, member=world.bob_member, kind="post", source="forum", external_id="t1", occurred_at=T0
+        )
+        again = activity_record(
+            community=world.a, member=world.bob_member, kind="post", source="forum", external_id="t1", occurred_at=T0
+        )
+        assert again.pk == first.pk
+        assert Activity.objects.for_community(world.a).count() == 1
+        member = Member.objects.get(pk=world.bob_member.pk)
+        assert member.activity_count == 1
+        assert member.last_active_at == T0
+
+
+def test_ingest_creates_then_reports_existing(world):
+    items = [_item(n) for n in range(3)]
+    with community_scope(world.a.pk):
+        first = activity_ingest(community=world.a, items=items)
+        second = activity_ingest(community=world.a, items=items)
+    assert [r["status"] for r in first] == ["created"] * 3
+    assert [r["status"] for r in second] == ["existing"] * 3
+    assert [r["id"] for r in first] == [r["id"] for r in second]
+
+
+def test_bulk_ingest_of_thousands_with_duplicates_and_bad_rows_counts_exactly(world):
+    good = [_item(n) for n in range(3000)]
+    duplicates = [_item(n) for n in range(0, 3000, 10)]  # 300 repeats inside the batch
+    bad = [
+        {"source": "github", "kind": "comment"},  # no external_id, occurred_at, identity
+        _item(9001, kind="nonsense"),
+        _item(9002, occurred_at="yesterday"),
+        _item(9003, identity={"channel": "github"}),
+        "not an object",
+    ] * 20
+    items = []
+    for index in range(3000):
+        items.append(good[index])
+        if index % 10 == 0:
+            items.append(duplicates[index // 10])
+        if index % 30 == 0 and index // 30 < len(bad):
+            items.append(bad[index // 30])
+    with community_scope(world.a.pk):
+        results = []
+        for start in range(0, len(items), 1000):
+            results += activity_ingest(community=world.a, items=items[start : start + 1000])
+        statuses = [r["status"] for r in results]
+        assert statuses.count("created") == 3000
+        assert statuses.count("existing") == 300
+        assert statuses.count("error") == 100
+        assert Activity.objects.for_community(world.a).count() == 3000
+        assert Identity.objects.for_community(world.a).filter(channel="github").count() == 7
+        assert sum(Member.objects.for_community(world.a).values_list("activity_count", flat=True)) == 3000
+    assert all(r["errors"] for r in results if r["status"] == "error")
+
+
+def test_ingest_query_count_is_constant_per_batch(world, django_assert_num_queries):
+    def known(n):
+        return _item(n, identity={"channel": "github", "external_id": "same"})
+
+    def new(n):
+        return _item(n, identity={"channel": "github", "external_id": f"new{n}", "email": f"p{n}@acme.test"})
+
+    with community_scope(world.a.pk):
+        activity_ingest(community=world.a, items=[known(0)])
+        # existing activities, identities, insert, member counters
+        with django_assert_num_queries(4):
+            activity_ingest(community=world.a, items=[known(1)])
+        with django_assert_num_queries(4):
+            activity_ingest(community=world.a, items=[known(n) for n in range(2, 52)])
+        # + verified emails (members, identities), organizations, members, identities (write, read back), suggestions
+        with django_assert_num_queries(11):
+            activity_ingest(community=world.a, items=[new(100)])
+        with django_assert_num_queries(11):
+            activity_ingest(community=world.a, items=[new(n) for n in range(200, 250)])
+        # a re-post is one query
+        with django_assert_num_queries(1):
+            activity_ingest(community=world.a, items=[new(n) for n in range(200, 250)])
+
+
+def test_exact_identity_matches_before_email(world):
+    with community_scope(world.a.pk):
+        activity_ingest(community=world.a, items=[_item(1, identity={"channel": "discord", "external_id": "42"})])
+        member_id = Identity.objects.for_community(world.a).get(channel="discord").member_id
+        identity = {"channel": "discord", "external_id": "42", "email": "bob@example.com"}
+        result = activity_ingest(community=world.a, items=[_item(2, identity=identity)])
+        assert Activity.objects.get(pk=result[0]["id"]).member_id == member_id
+
+
+def test_verified_email_attaches_a_new_identity_to_the_existing_member(world):
+    identity = {"channel": "github", "external_id": "777", "handle": "bobby", "email": "Bob@Example.com"}
+    with community_scope(world.a.pk):
+        result = activity_ingest(community=world.a, items=[_item(1, identity=identity)])
+        assert Activity.objects.get(pk=result[0]["id"]).member_id == world.bob_member.pk
+        assert Identity.objects.get(channel="github", external_id="777").member_id == world.bob_member.pk
+
+
+def test_unverified_email_does_not_attach(world):
+    identity = {"channel": "github", "external_id": "778", "email": "bob@example.com", "email_verified": False}
+    with community_scope(world.a.pk):
+        result = activity_ingest(community=world.a, items=[_item(1, identity=identity)])
+        assert Activity.objects.get(pk=result[0]["id"]).member_id != world.bob_member.pk
+
+
+def test_same_handle_on_another_channel_is_suggested_not_merged(world):
+    with community_scope(world.a.pk):
+        activity_ingest(
+            community=world.a, items=[_item(1, identity={"channel": "github", "external_id": "1", "handle": "Zed"})]
+        )
+        activity_ingest(
+            community=world.a, items=[_item(2, identity={"channel": "discord", "external_id": "9", "handle": "zed"})]
+        )
+        assert Member.objects.for_community(world.a).filter(handle__iexact="zed").count() == 2
+        suggestion = MergeSuggestion.objects.for_community(world.a).get()
+        assert suggestion.reason == "same_handle"
+
+
+def test_text_search_builds_the_gin_index_expression(world):
+    """The filter's tsvector is exactly the `activity_search` index expression.
+
+    Under forced RLS Postgres evaluates the tenant policy before non-leakproof operators such as `@@`, so
+    today the planner narrows by the (community_id, …) indexes first; the index serves as soon as `@@` runs
+    ahead of the policy (a leakproof wrapper or a superuser-marked operator), with no query change.
+    """
+    from django.db import connection
+
+    from community.selectors.activities import activity_list
+
+    with community_scope(world.a.pk):
+        activity_ingest(community=world.a, items=[_item(n) for n in range(5)])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_indexdef('activity_search'::regclass)")
+            indexdef = cursor.fetchone()[0]
+        plan = activity_list(community=world.a, filters={"q": "comment"}).explain()
+        assert activity_list(community=world.a, filters={"q": "comments"}).count() == 5
+    expression = indexdef.split("USING gin (", 1)[1][:-1]
+    assert expression in plan
+
+
+def test_same_name_without_handle_is_suggested(world):
+    with community_scope(world.a.pk):
+        activity_ingest(
+            community=world.a, items=[_item(1, identity={"channel": "reddit", "external_id": "r", "name": "Bob"})]
+        )
+        suggestion = MergeSuggestion.objects.for_community(world.a).get()
+        assert (suggestion.other_id, suggestion.reason) == (world.bob_member.pk, "same_name")
