@@ -51,3 +51,14 @@ GRANT CONNECT ON DATABASE hearth TO hearth_app;
 \connect hearth
 ALTER SCHEMA public OWNER TO hearth_owner;
 GRANT USAGE ON SCHEMA public TO hearth_app, hearth_bypass;
+
+-- Under row-level security Postgres evaluates a query's own conditions only after the tenant policy unless
+-- their operators are LEAKPROOF, so full-text search (`@@`) and tag filters (`@>`, `&&`) could not use their
+-- GIN indexes and scanned a whole community. These built-ins raise no data-dependent errors, so marking them
+-- LEAKPROOF reveals nothing across tenants. It needs a superuser and is per database: done in hearth and in
+-- template1 (which test databases copy). Where it is refused (managed Postgres), searches stay correct, just
+-- slower: a NOTICE says so.
+\connect template1
+\ir leakproof_operators.sql
+\connect hearth
+\ir leakproof_operators.sql
