@@ -1,6 +1,6 @@
 """Page routes of a community, mounted at /c/<community_slug>/ (and at / on a custom domain)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import manage, members, public
 
@@ -38,4 +38,5 @@ urlpatterns = [
     path("manage/api-keys/", manage.manage_api_keys, name="manage_api_keys"),
     path("manage/settings/", manage.manage_settings, name="manage_settings"),
     path("manage/<slug:area>/", manage.manage_area, name="manage_area"),
+    path("", include("community.discussions.urls")),
 ]

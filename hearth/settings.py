@@ -4,6 +4,8 @@ import os
 import sys
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from . import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +21,7 @@ CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # community first: its `migrate` command routes migrations to the owner role.
     "community",
+    "community.discussions",
     "moderation",
     "insights",
     "advocacy",
@@ -103,7 +106,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "discussions-publish-scheduled": {"task": "discussions.publish_due_fanout", "schedule": 60.0},
+    "discussions-daily-digest": {
+        "task": "discussions.digest_fanout",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["daily"],
+    },
+    "discussions-weekly-digest": {
+        "task": "discussions.digest_fanout",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+        "args": ["weekly"],
+    },
+}
 
 CACHES = {
     "default": {

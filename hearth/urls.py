@@ -8,6 +8,7 @@ from community.views import public
 
 api_v1 = [
     path("", include("community.api.urls")),
+    path("", include("community.discussions.api.urls")),
 ]
 
 urlpatterns = [

@@ -21,7 +21,7 @@ NAV = [
     ("Members", "community:manage_members"),
     ("Organizations", "community:manage_organizations"),
     ("Invitations", "community:manage_invitations"),
-    ("Discussions", "community:manage_area"),
+    ("Discussions", "community:discussions:latest"),
     ("Channels", "community:manage_area"),
     ("Moderation", "community:manage_area"),
     ("Insights", "community:manage_area"),

@@ -28,6 +28,13 @@ def _invitation(community, owner_user):
 
 
 @builder
+def _discussions(community, owner_user):
+    from tests.discussions.factories import populate_forum
+
+    populate_forum(community)
+
+
+@builder
 def _members(community, owner_user):
     from tests.community.factories import populate_members
 

@@ -1,0 +1,1 @@
+"""Discussions: the community's own forum (spaces, topics, replies, polls, reactions, notifications)."""

@@ -1,0 +1,9 @@
+"""App config of the discussions forum."""
+
+from django.apps import AppConfig
+
+
+class DiscussionsConfig(AppConfig):
+    name = "community.discussions"
+    label = "discussions"
+    default_auto_field = "django.db.models.BigAutoField"

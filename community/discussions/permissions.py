@@ -1,0 +1,61 @@
+"""Who may read a space, start a topic, reply, edit, accept and moderate: layered on community.policy."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from community.policy import Actor, can
+
+from .models import PostPolicy, Space, SpaceGroupMember, SpaceVisibility, Topic
+
+
+def is_moderator(actor: Actor) -> bool:
+    return can(actor, "discussions.moderate")
+
+
+def readable_spaces_q(actor: Actor) -> Q:
+    """A filter on Space: public spaces; members-only to members and keys; private groups to their members."""
+    if actor.is_staff:
+        return Q()
+    q = Q(visibility=SpaceVisibility.PUBLIC)
+    if actor.is_member or actor.api_key is not None:
+        q |= Q(visibility=SpaceVisibility.MEMBERS)
+    if actor.is_member:
+        in_group = SpaceGroupMember.objects.filter(
+            community_id=actor.community.pk, space=OuterRef("pk"), member=actor.member
+        )
+        q |= Q(visibility=SpaceVisibility.GROUP) & Exists(in_group)
+    return q
+
+
+def can_read_space(actor: Actor, space: Space) -> bool:
+    if not can(actor, "discussions.read"):
+        return False
+    if actor.is_staff or space.visibility == SpaceVisibility.PUBLIC:
+        return True
+    if space.visibility == SpaceVisibility.MEMBERS:
+        return actor.is_member or actor.api_key is not None
+    return (
+        actor.is_member
+        and SpaceGroupMember.objects.filter(community_id=actor.community.pk, space=space, member=actor.member).exists()
+    )
+
+
+def _passes(actor: Actor, policy: str) -> bool:
+    if policy == PostPolicy.STAFF:
+        return is_moderator(actor)
+    return can(actor, "discussions.post")
+
+
+def can_start_topic(actor: Actor, space: Space) -> bool:
+    return _passes(actor, space.start_policy)
+
+
+def can_reply(actor: Actor, topic: Topic) -> bool:
+    if topic.locked or topic.archived:
+        return False
+    return _passes(actor, topic.space.reply_policy)
+
+
+def can_edit(actor: Actor, author_id: int | None) -> bool:
+    if is_moderator(actor):
+        return True
+    return actor.is_member and author_id is not None and author_id == actor.member.pk and can(actor, "discussions.post")

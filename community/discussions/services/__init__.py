@@ -1,0 +1,1 @@
+"""Writers of the discussions forum; each module owns one subject."""

@@ -1,0 +1,1 @@
+"""Forum pages under /c/<community_slug>/d/…: reading, posting, notifications, feeds."""
