@@ -37,6 +37,7 @@ urlpatterns = [
     path("manage/invitations/", manage.manage_invitations, name="manage_invitations"),
     path("manage/api-keys/", manage.manage_api_keys, name="manage_api_keys"),
     path("manage/settings/", manage.manage_settings, name="manage_settings"),
+    path("manage/channels/", include("integrations.urls")),
     path("manage/<slug:area>/", manage.manage_area, name="manage_area"),
     path("", include("community.discussions.urls")),
 ]

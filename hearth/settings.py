@@ -91,7 +91,6 @@ for _alias in DATABASES.values():
     _alias["TEST"] = {"NAME": _test_db_name}
 # The NOLOGIN BYPASSRLS role the app role may switch to for the one logged bypass (tenancy.unscoped).
 DATABASE_BYPASS_ROLE = os.environ.get("HEARTH_DB_BYPASS_ROLE", "hearth_bypass")
-DATABASE_ROUTERS = ["community.tenancy.db_router.OwnerMigratesRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, results and cache.
@@ -108,6 +107,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER")
 CELERY_BEAT_SCHEDULE: dict = {
     "discussions-publish-scheduled": {"task": "discussions.publish_due_fanout", "schedule": 60.0},
+    # Fan-out: lists due connections across communities (logged bypass) and enqueues each one's sync.
+    "integrations-poll-due": {"task": "integrations.poll_due_connections", "schedule": 60.0},
     "discussions-daily-digest": {
         "task": "discussions.digest_fanout",
         "schedule": crontab(hour=7, minute=0),
@@ -238,6 +239,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Absolute links in emails (notifications, digests, unsubscribe): the public address of this deployment.
+HEARTH_BASE_URL = os.environ.get("HEARTH_BASE_URL", "").rstrip("/")
 
 # --- Secrets at rest (channel credentials): comma-separated Fernet keys, newest first.
 HEARTH_FERNET_KEYS = env.listing("HEARTH_FERNET_KEYS")

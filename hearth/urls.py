@@ -9,6 +9,7 @@ from community.views import public
 api_v1 = [
     path("", include("community.api.urls")),
     path("", include("community.discussions.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("hooks/", include("integrations.webhook_urls")),  # channel webhooks: tenant comes from the connection
 ]

@@ -22,7 +22,7 @@ NAV = [
     ("Organizations", "community:manage_organizations"),
     ("Invitations", "community:manage_invitations"),
     ("Discussions", "community:discussions:latest"),
-    ("Channels", "community:manage_area"),
+    ("Channels", "community:integrations:channel_list"),
     ("Moderation", "community:manage_area"),
     ("Insights", "community:manage_area"),
     ("Advocacy", "community:manage_area"),

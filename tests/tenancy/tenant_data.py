@@ -35,6 +35,18 @@ def _discussions(community, owner_user):
 
 
 @builder
+def _channels(community, owner_user):
+    from integrations.models import ChannelConnection, InboxEvent
+
+    connection = ChannelConnection.objects.create(
+        community=community, kind="github", display_name="Sentinel Bravo Community repo", config={"repo": "b/b"}
+    )
+    InboxEvent.objects.create(
+        community=community, connection=connection, event_type="issues", body=b"{}", status="failed", error="x"
+    )
+
+
+@builder
 def _members(community, owner_user):
     from tests.community.factories import populate_members
 

@@ -1,0 +1,1 @@
+"""Writers of the integrations app: connections, the inbox and syncs."""

@@ -1,0 +1,215 @@
+"""Managing channel connections: create, update, pause, resume, resync from a date, disconnect, check."""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from community.models import Community
+from community.policy import Actor, can
+from community.services.communities import ServiceError
+from integrations import http
+from integrations.connectors import KINDS, get_connector
+from integrations.connectors.base import ConnectorError
+from integrations.models import ChannelConnection, ConnectionStatus, InboxEvent, InboxStatus
+from integrations.models.connection import new_webhook_secret
+
+logger = logging.getLogger("hearth.integrations")
+
+MIN_POLL_INTERVAL = 60
+
+
+def _require(actor: Actor, action: str = "channels.manage") -> None:
+    if not can(actor, action):
+        raise ServiceError("Your role or key scopes do not allow managing channels.", code="permission_denied")
+
+
+def _clean_config(kind: str, config: dict) -> dict:
+    connector = get_connector(kind)
+    allowed = {f.name for f in connector.config_fields}
+    cleaned = {key: str(value).strip() for key, value in (config or {}).items() if key in allowed and value}
+    for field in connector.config_fields:
+        if field.required and not cleaned.get(field.name):
+            raise ServiceError(f"{field.label} is required.", field=field.name)
+    return cleaned
+
+
+def _clean_credentials(kind: str, credentials: dict, existing: dict | None = None) -> dict:
+    connector = get_connector(kind)
+    allowed = {f.name for f in connector.credential_fields}
+    merged = dict(existing or {})
+    merged.update({key: str(value).strip() for key, value in (credentials or {}).items() if key in allowed and value})
+    return merged
+
+
+def _clean_interval(value) -> int:
+    try:
+        interval = int(value)
+    except (TypeError, ValueError):
+        raise ServiceError("Poll interval must be a number of seconds.", field="poll_interval") from None
+    if interval and interval < MIN_POLL_INTERVAL:
+        raise ServiceError(
+            f"Poll at most every {MIN_POLL_INTERVAL} seconds (0 turns polling off).", field="poll_interval"
+        )
+    return interval
+
+
+def connection_create(
+    *,
+    community: Community,
+    actor: Actor,
+    kind: str,
+    display_name: str,
+    config: dict | None = None,
+    credentials: dict | None = None,
+    poll_interval: int | None = None,
+) -> ChannelConnection:
+    _require(actor)
+    if kind not in KINDS:
+        raise ServiceError(f"Unknown channel kind {kind!r}.", field="kind")
+    connector = get_connector(kind)
+    if not display_name or not display_name.strip():
+        raise ServiceError("Give the connection a name.", field="display_name")
+    connection = ChannelConnection(
+        community=community,
+        kind=kind,
+        display_name=display_name.strip()[:120],
+        config=_clean_config(kind, config or {}),
+        poll_interval=_clean_interval(poll_interval if poll_interval is not None else 900) if connector.polls else 0,
+        next_poll_at=timezone.now(),
+        created_by_id=actor.user_id,
+    )
+    connection.credentials = _clean_credentials(kind, credentials or {})
+    if connector.receives_webhooks:
+        connection.webhook_secret = new_webhook_secret()
+    connection.save()
+    logger.info("channel connected: community=%s connection=%s kind=%s", community.pk, connection.pk, kind)
+    return connection
+
+
+def connection_update(
+    *,
+    community: Community,
+    actor: Actor,
+    connection: ChannelConnection,
+    display_name: str | None = None,
+    config: dict | None = None,
+    credentials: dict | None = None,
+    poll_interval: int | None = None,
+) -> ChannelConnection:
+    """Blank credential fields keep the stored secret (they are never shown back, so forms submit them empty)."""
+    _require(actor)
+    if display_name is not None:
+        if not display_name.strip():
+            raise ServiceError("Give the connection a name.", field="display_name")
+        connection.display_name = display_name.strip()[:120]
+    if config is not None:
+        connection.config = _clean_config(connection.kind, {**connection.config, **config})
+    if credentials:
+        connection.credentials = _clean_credentials(connection.kind, credentials, existing=connection.credentials)
+        if connection.status == ConnectionStatus.NEEDS_REAUTH:
+            connection.status, connection.last_error = ConnectionStatus.ACTIVE, ""
+            connection.next_poll_at = timezone.now()
+    if poll_interval is not None and get_connector(connection.kind).polls:
+        connection.poll_interval = _clean_interval(poll_interval)
+    connection.save()
+    return connection
+
+
+def connection_pause(*, community: Community, actor: Actor, connection: ChannelConnection) -> ChannelConnection:
+    _require(actor)
+    connection.status = ConnectionStatus.PAUSED
+    connection.save(update_fields=["status"])
+    return connection
+
+
+def connection_resume(*, community: Community, actor: Actor, connection: ChannelConnection) -> ChannelConnection:
+    """Back to active; deliveries received while paused are processed now."""
+    _require(actor)
+    connection.status, connection.last_error = ConnectionStatus.ACTIVE, ""
+    connection.next_poll_at = timezone.now()
+    connection.save(update_fields=["status", "last_error", "next_poll_at"])
+    pending = list(
+        InboxEvent.objects.for_community(community)
+        .filter(connection=connection, status=InboxStatus.RECEIVED)
+        .values_list("pk", flat=True)[:1000]
+    )
+    if pending:
+        from integrations.tasks import process_inbox_task
+
+        transaction.on_commit(lambda: process_inbox_task.delay(community.pk, pending))
+    return connection
+
+
+def connection_resync_from(
+    *, community: Community, actor: Actor, connection: ChannelConnection, since: datetime
+) -> ChannelConnection:
+    """Restart the history from `since`; activities already stored are recognised, not duplicated."""
+    _require(actor)
+    connector = get_connector(connection.kind)
+    if not connector.polls:
+        raise ServiceError("This channel only receives webhooks; there is no history to pull.", field="since")
+    if timezone.is_naive(since):
+        since = timezone.make_aware(since, UTC)
+    connection.sync_cursor = connector.cursor_since(connection, since)
+    connection.next_poll_at = timezone.now()
+    connection.save(update_fields=["sync_cursor", "next_poll_at"])
+    from integrations.tasks import sync_connection_task
+
+    transaction.on_commit(lambda: sync_connection_task.delay(community.pk, connection.pk, "resync"))
+    return connection
+
+
+def connection_disconnect(*, community: Community, actor: Actor, connection: ChannelConnection) -> None:
+    """Delete the connection, its inbox and history; activities already recorded stay."""
+    _require(actor)
+    logger.info("channel disconnected: community=%s connection=%s", community.pk, connection.pk)
+    connection.delete()
+
+
+def connection_rotate_webhook_secret(*, community: Community, actor: Actor, connection: ChannelConnection) -> str:
+    _require(actor)
+    secret = new_webhook_secret()
+    connection.webhook_secret = secret
+    connection.save(update_fields=["webhook_secret_encrypted"])
+    return secret
+
+
+def connection_check(*, community: Community, actor: Actor, connection: ChannelConnection) -> tuple[bool, str]:
+    """Call the platform once; on revoked credentials the connection is marked as needing re-authorisation."""
+    _require(actor)
+    connector = get_connector(connection.kind)
+    if not connector.polls:
+        return True, "Webhook-only channel: send a test delivery from the platform to check it."
+    try:
+        message = connector.check(connection)
+    except http.AuthFailed as error:
+        connection_mark_needs_reauth(connection=connection, error=str(error))
+        return False, f"The platform refused the credentials: {error}"
+    except http.RateLimited as error:
+        return False, f"Rate limited by the platform; try again in {error.wait}s."
+    except (http.HttpProblem, ConnectorError) as error:
+        return False, str(error)
+    connection.last_error = ""
+    if connection.status in (ConnectionStatus.FAILING, ConnectionStatus.NEEDS_REAUTH):
+        connection.status = ConnectionStatus.ACTIVE
+    connection.save(update_fields=["last_error", "status"])
+    return True, message
+
+
+def connection_mark_needs_reauth(*, connection: ChannelConnection, error: str) -> None:
+    connection.status = ConnectionStatus.NEEDS_REAUTH
+    connection.last_error, connection.last_error_at = error[:2000], timezone.now()
+    connection.save(update_fields=["status", "last_error", "last_error_at"])
+    logger.warning("channel needs re-authorisation: connection=%s", connection.pk)
+
+
+def connection_mark_failing(*, connection: ChannelConnection, error: str) -> None:
+    connection.status = ConnectionStatus.FAILING
+    connection.last_error, connection.last_error_at = error[:2000], timezone.now()
+    connection.save(update_fields=["status", "last_error", "last_error_at"])
+
+
+def next_poll(connection: ChannelConnection, wait: int | None = None):
+    return timezone.now() + timedelta(seconds=wait if wait is not None else max(connection.poll_interval, 60))

@@ -1,0 +1,152 @@
+"""Dashboard pages of connected channels (/c/<slug>/manage/channels/…): list, connect, detail, actions."""
+
+from datetime import UTC, datetime
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from community.policy import can
+from community.services.communities import ServiceError
+from community.views.manage import NAV
+from community.views.scoping import community_page
+from integrations.connectors import KINDS, get_connector, kind_choices
+from integrations.forms import ConnectionForm, ResyncForm
+from integrations.selectors import (
+    access_connection,
+    access_inbox_event,
+    connection_list,
+    failed_inbox,
+    sync_run_list,
+)
+from integrations.services import connections as services
+from integrations.services.inbox import inbox_replay
+
+
+def _render(request, template, context=None, status=200):
+    base = {"community": request.community, "actor": request.actor, "nav": NAV}
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+def _detail(slug: str, connection_id: int):
+    return redirect("community:integrations:channel_detail", community_slug=slug, connection_id=connection_id)
+
+
+@community_page("channels.view")
+def channel_list(request, community_slug):
+    connections = list(connection_list(community=request.community))
+    context = {
+        "connections": connections,
+        "kinds": kind_choices(),
+        "can_manage": can(request.actor, "channels.manage"),
+    }
+    return _render(request, "integrations/list.html", context)
+
+
+@community_page("channels.manage")
+def channel_connect(request, community_slug, kind):
+    if kind not in KINDS:
+        raise Http404("No such channel kind.")
+    form = ConnectionForm(request.POST or None, kind=kind, initial={"display_name": get_connector(kind).label})
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection = services.connection_create(
+                community=request.community, actor=request.actor, kind=kind, **form.service_kwargs()
+            )
+        except ServiceError as error:
+            field = f"config_{error.field}" if f"config_{error.field}" in form.fields else error.field
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{connection.display_name} is connected.")
+            return _detail(community_slug, connection.pk)
+    return _render(request, "integrations/connect.html", {"form": form, "connector": get_connector(kind)})
+
+
+@community_page("channels.view")
+def channel_detail(request, community_slug, connection_id):
+    connection = access_connection(community=request.community, connection_id=connection_id)
+    connector = get_connector(connection.kind)
+    initial = {"display_name": connection.display_name, "poll_interval": connection.poll_interval}
+    initial.update({f"config_{key}": value for key, value in connection.config.items()})
+    form = ConnectionForm(request.POST or None, kind=connection.kind, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.connection_update(
+                community=request.community, actor=request.actor, connection=connection, **form.service_kwargs()
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Saved.")
+            return _detail(community_slug, connection.pk)
+    webhook_url = request.build_absolute_uri(reverse("channel_webhook", args=[connection.uuid]))
+    context = {
+        "connection": connection,
+        "connector": connector,
+        "form": form,
+        "resync_form": ResyncForm(),
+        "runs": list(sync_run_list(community=request.community, connection=connection)[:20]),
+        "failed": list(failed_inbox(community=request.community, connection=connection)[:50]),
+        "webhook_url": webhook_url if connector.receives_webhooks else "",
+        "masked": connection.masked_credentials,
+    }
+    return _render(request, "integrations/detail.html", context)
+
+
+@require_POST
+@community_page("channels.manage")
+def channel_action(request, community_slug, connection_id):
+    connection = access_connection(community=request.community, connection_id=connection_id)
+    kwargs = {"community": request.community, "actor": request.actor, "connection": connection}
+    verb = request.POST.get("action", "")
+    try:
+        if verb == "check":
+            ok, message = services.connection_check(**kwargs)
+            (messages.success if ok else messages.error)(request, message)
+        elif verb == "pause":
+            services.connection_pause(**kwargs)
+            messages.info(request, "Paused: nothing is fetched; deliveries are kept until you resume.")
+        elif verb == "resume":
+            services.connection_resume(**kwargs)
+            messages.success(request, "Resumed.")
+        elif verb == "resync":
+            form = ResyncForm(request.POST)
+            if not form.is_valid():
+                raise ServiceError("Choose a date to resync from.")
+            since = datetime.combine(form.cleaned_data["since"], datetime.min.time(), tzinfo=UTC)
+            services.connection_resync_from(**kwargs, since=since)
+            messages.success(request, f"Resync from {form.cleaned_data['since']:%Y-%m-%d} started.")
+        elif verb == "rotate":
+            services.connection_rotate_webhook_secret(**kwargs)
+            messages.success(request, "New webhook secret: update it on the platform.")
+        elif verb == "disconnect":
+            services.connection_disconnect(**kwargs)
+            messages.info(request, f"{connection.display_name} is disconnected.")
+            return redirect("community:integrations:channel_list", community_slug=community_slug)
+        else:
+            raise ServiceError("Unknown action.")
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return _detail(community_slug, connection.pk)
+
+
+@require_POST
+@community_page("channels.manage")
+def inbox_event_replay(request, community_slug, connection_id, event_id):
+    connection = access_connection(community=request.community, connection_id=connection_id)
+    event = access_inbox_event(community=request.community, connection=connection, event_id=event_id)
+    count = inbox_replay(community=request.community, actor=request.actor, events=[event])
+    messages.success(request, f"{count} event queued again." if count else "Nothing to replay.")
+    return _detail(community_slug, connection.pk)
+
+
+@require_POST
+@community_page("channels.manage")
+def inbox_replay_failed(request, community_slug, connection_id):
+    connection = access_connection(community=request.community, connection_id=connection_id)
+    events = list(failed_inbox(community=request.community, connection=connection)[:1000])
+    count = inbox_replay(community=request.community, actor=request.actor, events=events)
+    messages.success(request, f"{count} failed events queued again.")
+    return _detail(community_slug, connection.pk)
