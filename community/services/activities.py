@@ -19,6 +19,8 @@ from community.models import Activity, ActivityKind, Community, Member
 from .communities import ServiceError
 from .identities import identities_resolve, identity_key
 
+# Built once: ActivityKind.values makes a new list on every access, and ingest checks every item.
+ACTIVITY_KINDS = frozenset(ActivityKind.values)
 MAX_BATCH = 1000
 INSERT_CHUNK = 1000  # rows per INSERT statement (17 parameters each stays far below Postgres' limit)
 
@@ -60,7 +62,7 @@ def activity_record(
     extra: dict | None = None,
 ) -> Activity:
     """Store one activity for a known member; idempotent on (community, source, external_id): returns the existing row."""
-    if kind not in ActivityKind.values:
+    if kind not in ACTIVITY_KINDS:
         raise ServiceError(f"Unknown activity kind {kind!r}.", field="kind")
     if member.community_id != community.pk:
         raise ServiceError("No such member.", code="not_found", field="member")
@@ -197,7 +199,7 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
         "url": text("url", 1000),
         "parent_external_id": text("parent_external_id", 255),
     }
-    if cleaned["kind"] and cleaned["kind"] not in ActivityKind.values:
+    if cleaned["kind"] and cleaned["kind"] not in ACTIVITY_KINDS:
         errors.setdefault("kind", []).append(f"'{cleaned['kind']}' is not a valid kind.")
     if cleaned["url"]:
         try:

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from community.discussions.demo import seed_forum
 from community.models import ActivityKind, Community, Member, Organization, Role
 from community.services.activities import activity_ingest
 from community.services.communities import community_create
@@ -70,6 +71,9 @@ class Command(BaseCommand):
                 ]
             )
             seed_people_activity(community)
+            by_handle = {m.handle: m for m in Member.objects.for_community(community).exclude(handle="")}
+            by_handle["owner"] = Member.objects.for_community(community).get(user=owner)
+            seed_forum(community, by_handle)
         self.stdout.write(self.style.SUCCESS(f"Demo community: /c/{DEMO_SLUG}/"))
         self.stdout.write(f"Demo login: {DEMO_EMAIL} / {password}")
 
