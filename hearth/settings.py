@@ -14,6 +14,7 @@ DEBUG = env.flag("DEBUG", default=False)
 # The test run is detected so that `pytest` needs no extra environment beyond the two database URLs.
 TESTING = env.flag("HEARTH_TESTING", default="pytest" in sys.modules)
 LOCAL = env.flag("HEARTH_LOCAL")  # `make run`: embedded servers on this machine
+BENCH_BASELINE = env.flag("HEARTH_BENCH_BASELINE")  # bench/baseline_views.py mounted at /bench/ (bench only)
 SECRET_KEY = env.text("SECRET_KEY", "dev-insecure-key-change-me" if DEBUG or LOCAL or TESTING else None)
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")

@@ -1,5 +1,6 @@
 """Root URLs: pages, accounts, the API (key-scoped and slug-scoped), schema and health."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,8 +9,8 @@ from community.views import public
 
 api_v1 = [
     path("", include("community.api.urls")),
-    path("", include("community.discussions.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("community.discussions.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,11 +18,13 @@ urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
     path("communities/new/", public.community_create, name="community_create"),
     path("c/<slug:community_slug>/", include("community.urls")),
+    path("hooks/", include("integrations.webhook_urls")),  # channel webhooks: tenant comes from the connection
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),
     path("api/v1/c/<slug:community_slug>/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
-    path("hooks/", include("integrations.webhook_urls")),  # channel webhooks: tenant comes from the connection
 ]
+if settings.BENCH_BASELINE:  # hand-written-SQL twins of the forum pages, for the same-server bench ratios
+    urlpatterns.append(path("bench/", include("bench.baseline_views")))
