@@ -44,6 +44,7 @@ from community.services import segments as segment_services
 from community.services.communities import ServiceError
 
 from .manage import _render
+from .paging import slice_page
 from .scoping import community_page
 
 PAGE_SIZE = 50
@@ -183,7 +184,7 @@ def member_profile(request, community_slug, member_id):
     member = access_member_profile(community=community, member_id=member_id)
     timeline_filters = {k: request.GET.get(k, "") for k in ("kind", "channel", "q", "since", "until")}
     activities = activity_list(community=community, filters={**timeline_filters, "member": member.pk})
-    page = Paginator(activities, PAGE_SIZE).get_page(_page_number(request))
+    page = slice_page(activities, _page_number(request), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     fields = list(custom_field_list(community=community))
@@ -199,7 +200,7 @@ def member_profile(request, community_slug, member_id):
         "merges": list(merge_list(community=community, member_id=member.pk)),
         "organizations": list(organization_list(community=community).values("id", "name")),
         "page": page,
-        "activities": list(page.object_list),
+        "activities": page.object_list,
         "timeline_filters": timeline_filters,
         "query": query.urlencode(),
         "kinds": ActivityKind.choices,

@@ -36,7 +36,8 @@ def test_profile_timeline_has_a_constant_query_count(client, world, django_asser
         activity_ingest(community=world.a, items=activity_items(extra, people=1))
         member_id = Activity.objects.for_community(world.a).first().member_id
     client.force_login(world.alice)
-    with django_assert_num_queries(18):
+    # no COUNT(*) of the timeline: the page fetches one row more than it shows
+    with django_assert_num_queries(17):
         response = client.get(f"{BASE}/members/{member_id}/profile/")
     assert response.status_code == 200
     assert response.content.decode().count("Activity ") >= extra
