@@ -99,7 +99,10 @@ def bookmark_toggle(*, community: Community, actor: Actor, topic: Topic) -> bool
 
 
 def topic_mark_read(*, community: Community, actor: Actor, topic: Topic, position: int) -> None:
-    """Remember the furthest reply the member has seen (never moves backwards); one statement."""
+    """Remember the furthest reply the member has seen (never moves backwards); one statement.
+
+    Re-reading what was already seen writes nothing: the WHERE skips the update (no dead tuple, no WAL).
+    """
     if not actor.is_member:
         return
     with connection.cursor() as cursor:
@@ -108,8 +111,8 @@ def topic_mark_read(*, community: Community, actor: Actor, topic: Topic, positio
             INSERT INTO discussions_topicreadstate (community_id, member_id, topic_id, seen_position, read_at)
             VALUES (%s, %s, %s, %s, now())
             ON CONFLICT (community_id, member_id, topic_id)
-            DO UPDATE SET seen_position = GREATEST(discussions_topicreadstate.seen_position, EXCLUDED.seen_position),
-                          read_at = now()
+            DO UPDATE SET seen_position = EXCLUDED.seen_position, read_at = now()
+            WHERE discussions_topicreadstate.seen_position < EXCLUDED.seen_position
             """,
             [community.pk, actor.member.pk, topic.pk, position],
         )
