@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models.functions import Lower
 
 from community.tenancy.models import CommunityOwned
 
@@ -52,6 +53,16 @@ class Member(CommunityOwned):
     activity_count = models.PositiveIntegerField(default=0)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    # Lower-cased copies for identity resolution's "same handle / same name" lookups. Stored columns because
+    # under RLS an index serves only leakproof conditions: `handle_key IN (…)` is one, `lower(handle) IN (…)`
+    # is not (lower() is not leakproof), so an expression index would never be used for the app role.
+    handle_key = models.GeneratedField(
+        expression=Lower("handle"), output_field=models.CharField(max_length=80), db_persist=True
+    )
+    name_key = models.GeneratedField(
+        expression=Lower("display_name"), output_field=models.CharField(max_length=150), db_persist=True
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -66,7 +77,10 @@ class Member(CommunityOwned):
             models.Index(fields=["community", "activity_count"], name="member_activity_count"),
             models.Index(fields=["community", "organization"], name="member_organization"),
             models.Index(fields=["community", "email"], name="member_email"),
+            models.Index(fields=["community", "handle_key"], name="member_handle_key"),
+            models.Index(fields=["community", "name_key"], name="member_name_key"),
             GinIndex(fields=["tags"], name="member_tags"),
+            GinIndex(fields=["emails"], name="member_emails"),
         ]
 
     def __str__(self) -> str:

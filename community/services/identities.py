@@ -4,8 +4,9 @@ Same handle or name on another channel only queues a merge suggestion; it never 
 Every function here costs a constant number of queries for a whole batch.
 """
 
+from collections import defaultdict
+
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from community.models import Community, Identity, Member, MemberStatus, MergeSuggestion, Organization
@@ -110,6 +111,9 @@ def identities_resolve(*, community: Community, identities: list[dict]) -> dict[
     return resolved
 
 
+MAX_SUGGESTIONS_PER_MEMBER = 5
+
+
 def _members_by_verified_email(community: Community, emails: set[str]) -> dict[str, int]:
     """Emails we hold as verified: a member's own addresses and identities whose email was vouched for."""
     if not emails:
@@ -149,30 +153,39 @@ def _assign_organizations(community: Community, members: list[Member]) -> None:
 
 
 def suggestions_queue_for(*, community: Community, members: list[Member]) -> int:
-    """Queue a merge suggestion for each other member sharing a handle or a name with one of `members`."""
-    handles = {m.handle.lower() for m in members if m.handle}
-    names = {m.display_name.lower() for m in members if m.display_name}
-    if not handles and not names:
+    """Queue a merge suggestion for each other member sharing a handle or a name with one of `members`.
+
+    At most MAX_SUGGESTIONS_PER_MEMBER each: a common name ("Alex") must not grow the queue with the community.
+    """
+    by_handle: dict[str, list[Member]] = defaultdict(list)
+    by_name: dict[str, list[Member]] = defaultdict(list)
+    for member in members:
+        if member.handle:
+            by_handle[member.handle.lower()].append(member)
+        if member.display_name:
+            by_name[member.display_name.lower()].append(member)
+    if not by_handle and not by_name:
         return 0
     ids = {m.pk for m in members}
     candidates = (
         Member.objects.for_community(community)
         .exclude(status__in=CLOSED_STATUSES)
-        .annotate(lower_handle=Lower("handle"), lower_name=Lower("display_name"))
-        .filter(Q(lower_handle__in=handles) | Q(lower_name__in=names))
-        .values_list("id", "lower_handle", "lower_name")
+        .filter(Q(handle_key__in=list(by_handle)) | Q(name_key__in=list(by_name)))
+        .order_by("id")
+        .values_list("id", "handle_key", "name_key")
     )
     suggestions = []
+    per_member: dict[int, int] = defaultdict(int)
     for other_id, handle, name in candidates:
-        for member in members:
+        matches = {m.pk: (m, "same_handle") for m in by_handle.get(handle, ())}
+        for member in by_name.get(name, ()):
+            matches.setdefault(member.pk, (member, "same_name"))
+        for member, reason in matches.values():
             if other_id == member.pk or (other_id in ids and other_id < member.pk):
                 continue  # among new members, suggest each pair once
-            if member.handle and handle == member.handle.lower():
-                reason = "same_handle"
-            elif name == member.display_name.lower():
-                reason = "same_name"
-            else:
+            if per_member[member.pk] >= MAX_SUGGESTIONS_PER_MEMBER:
                 continue
+            per_member[member.pk] += 1
             suggestions.append(MergeSuggestion(community=community, member=member, other_id=other_id, reason=reason))
     MergeSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
     return len(suggestions)

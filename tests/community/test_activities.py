@@ -146,3 +146,15 @@ def test_same_name_without_handle_is_suggested(world):
         )
         suggestion = MergeSuggestion.objects.for_community(world.a).get()
         assert (suggestion.other_id, suggestion.reason) == (world.bob_member.pk, "same_name")
+
+
+def test_a_common_name_queues_at_most_five_suggestions(world):
+    with community_scope(world.a.pk):
+        Member.objects.bulk_create([Member(community=world.a, display_name="Alex") for _ in range(8)])
+        activity_ingest(
+            community=world.a, items=[_item(1, identity={"channel": "reddit", "external_id": "r9", "name": "ALEX"})]
+        )
+        new = Member.objects.for_community(world.a).get(identities__external_id="r9")
+        suggestions = MergeSuggestion.objects.for_community(world.a).filter(member=new)
+        assert suggestions.count() == 5
+        assert set(suggestions.values_list("reason", flat=True)) == {"same_name"}
