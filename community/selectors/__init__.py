@@ -37,6 +37,17 @@ def access_member(*, community: Community, member_id: int) -> Member:
     return member
 
 
+def staff_emails(*, community: Community, roles: tuple[str, ...]) -> list[str]:
+    """Addresses of the active members with a login and one of `roles` (for operational alerts)."""
+    return list(
+        Member.objects.for_community(community)
+        .filter(role__in=roles, status=MemberStatus.ACTIVE, user__isnull=False)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
 def communities_of_user(user) -> list[tuple[Community, Member]]:
     """The signed-in user's own memberships, across communities: by nature a cross-tenant read."""
     with unscoped("the signed-in user's own memberships", level=logging.DEBUG):

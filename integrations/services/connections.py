@@ -3,12 +3,17 @@
 import logging
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Community
+from community.models import Community, Role
 from community.policy import Actor, can
+from community.selectors import staff_emails
 from community.services.communities import ServiceError
+from community.tenancy import community_scope
 from integrations import http
 from integrations.connectors import KINDS, get_connector
 from integrations.connectors.base import ConnectorError
@@ -199,10 +204,35 @@ def connection_check(*, community: Community, actor: Actor, connection: ChannelC
 
 
 def connection_mark_needs_reauth(*, connection: ChannelConnection, error: str) -> None:
+    newly = connection.status != ConnectionStatus.NEEDS_REAUTH
     connection.status = ConnectionStatus.NEEDS_REAUTH
     connection.last_error, connection.last_error_at = error[:2000], timezone.now()
     connection.save(update_fields=["status", "last_error", "last_error_at"])
     logger.warning("channel needs re-authorisation: connection=%s", connection.pk)
+    if newly:  # tell the people who can fix it, once per episode (not on every failed poll)
+        transaction.on_commit(lambda: _email_needs_reauth(connection))
+
+
+def _email_needs_reauth(connection: ChannelConnection) -> None:
+    community = connection.community
+    with community_scope(community.pk):  # runs after commit, outside the caller's scope
+        recipients = staff_emails(community=community, roles=(Role.OWNER, Role.ADMIN, Role.MANAGER))
+    if not recipients:
+        return
+    path = reverse(
+        "community:integrations:channel_detail",
+        kwargs={"community_slug": community.slug, "connection_id": connection.pk},
+    )
+    send_mail(
+        subject=f"[{community.name}] {connection.display_name} needs to be reconnected",
+        message=(
+            f"Hearth can no longer read {connection.display_name} ({connection.kind}): the platform "
+            "refused its credentials (expired or revoked). Nothing new arrives from it until it is reconnected.\n\n"
+            f"Update the credentials here: {settings.HEARTH_BASE_URL}{path}\n"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
 
 
 def connection_mark_failing(*, connection: ChannelConnection, error: str) -> None:

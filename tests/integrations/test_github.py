@@ -3,6 +3,7 @@
 import json
 
 import httpx
+from django.core import mail
 import pytest
 import respx
 
@@ -231,16 +232,22 @@ def test_github_backfill_twice_counts_duplicates(respx_mock, world):
 
 
 @respx.mock(assert_all_mocked=True)
-def test_github_401_marks_the_connection_needs_reauth(respx_mock, world):
+def test_github_401_marks_the_connection_needs_reauth(respx_mock, world, django_capture_on_commit_callbacks):
     respx_mock.get(url__startswith=ISSUES).mock(
         return_value=httpx.Response(
             401, json={"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
         )
     )
     connection = make_connection(world.a, "github")
-    outcome = connection_sync(community=world.a, connection_id=connection.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = connection_sync(community=world.a, connection_id=connection.pk)
+        connection_sync(community=world.a, connection_id=connection.pk, mode="resync")  # fails again: no new email
     assert outcome.status == "failed" and outcome.retry_in is None
     with community_scope(world.a.pk):
         connection.refresh_from_db()
         assert connection.status == ConnectionStatus.NEEDS_REAUTH
         assert "401" in connection.last_error
+    # the managers are told once: the owner (alice) has a login; bob is a plain member
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alice@example.com"]
+    assert "needs to be reconnected" in mail.outbox[0].subject
