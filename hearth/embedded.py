@@ -409,6 +409,8 @@ def cmd_run(_args) -> int:
         # Tells settings this is a developer machine: dev SECRET_KEY allowed, no HTTPS redirect.
         env.setdefault("HEARTH_LOCAL", "1")
         port = pick_port()
+        # Links in emails (which the console backend prints here) point at this server.
+        env.setdefault("HEARTH_BASE_URL", f"http://127.0.0.1:{port}")
         prepare_app(env)
         return serve(env, port)
     except Stop as stop:

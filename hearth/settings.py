@@ -179,7 +179,10 @@ if os.environ.get("HEARTH_OIDC_SERVER_URL"):
 # --- Email.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    # `make run` has no mail server: emails (verification, invitations) are printed to the console.
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or LOCAL
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
