@@ -3,9 +3,9 @@
 import json
 
 import httpx
-from django.core import mail
 import pytest
 import respx
+from django.core import mail
 
 from community.models import Activity
 from community.tenancy import community_scope
