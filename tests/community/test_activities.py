@@ -158,3 +158,9 @@ def test_a_common_name_queues_at_most_five_suggestions(world):
         suggestions = MergeSuggestion.objects.for_community(world.a).filter(member=new)
         assert suggestions.count() == 5
         assert set(suggestions.values_list("reason", flat=True)) == {"same_name"}
+
+
+def test_extra_round_trips_as_an_object(world):
+    with community_scope(world.a.pk):
+        [result] = activity_ingest(community=world.a, items=[_item(1, extra={"labels": ["bug"], "emoji": "🔥é"})])
+        assert Activity.objects.get(pk=result["id"]).extra == {"labels": ["bug"], "emoji": "🔥é"}
