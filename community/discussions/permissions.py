@@ -11,6 +11,17 @@ def is_moderator(actor: Actor) -> bool:
     return can(actor, "discussions.moderate")
 
 
+# Members whose tags include this may publish articles without a staff role (a manager tags them).
+TRUSTED_AUTHOR_TAG = "trusted-author"
+
+
+def can_write_article(actor: Actor) -> bool:
+    """Long-form articles: staff, or members the managers marked as trusted authors."""
+    if is_moderator(actor):
+        return True
+    return actor.is_member and TRUSTED_AUTHOR_TAG in (actor.member.tags or [])
+
+
 def readable_spaces_q(actor: Actor) -> Q:
     """A filter on Space: public spaces; members-only to members and keys; private groups to their members."""
     if actor.is_staff:

@@ -148,6 +148,19 @@ def test_reply_mention_accept_and_react_from_the_pages(client, forum):
     assert "mentioned you" in bell
 
 
+def test_reacting_with_htmx_swaps_only_the_reaction_bar(client, forum):
+    topic = _topic(forum)
+    client.force_login(forum.world.bob)
+    response = client.post(f"/c/alpha/d/t/{topic.pk}/react/", {"emoji": "🎉"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="reactions"')
+    assert "🎉 1" in html and "<html" not in html
+    # the same control toggles it back
+    html = client.post(f"/c/alpha/d/t/{topic.pk}/react/", {"emoji": "🎉"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "🎉 1" not in html
+
+
 def test_titles_and_bodies_are_escaped_on_pages(client, forum):
     topic = _topic(forum, title="<script>alert('t')</script>", body="<img src=x onerror=alert(1)> hi")
     html = client.get(f"/c/alpha/d/t/{topic.pk}/").content.decode()

@@ -51,6 +51,14 @@ def test_staff_can_post_announcement_in_staff_only_space(in_a):
     assert topic.kind == "announcement"
 
 
+def test_articles_are_for_staff_and_trusted_authors(in_a):
+    with pytest.raises(ServiceError, match="trusted authors"):
+        _topic(in_a, kind=TopicKind.ARTICLE)
+    in_a.bob.tags = ["trusted-author"]
+    in_a.bob.save(update_fields=["tags"])
+    assert _topic(in_a, kind=TopicKind.ARTICLE).kind == TopicKind.ARTICLE
+
+
 def test_member_cannot_post_in_private_group_space_they_do_not_belong_to(in_a):
     with pytest.raises(ServiceError) as error:
         topics.topic_create(community=in_a.a, actor=in_a.actor(in_a.bob), space=in_a.private, title="t", body="b")

@@ -39,8 +39,14 @@ def topic_create(
         code="permission_denied",
     )
     require(kind in TopicKind.values, f"Unknown topic type {kind!r}.", field="kind")
-    if kind in (TopicKind.ANNOUNCEMENT, TopicKind.ARTICLE):
-        require(permissions.is_moderator(actor), f"Only staff may post an {kind}.", code="permission_denied")
+    if kind == TopicKind.ANNOUNCEMENT:
+        require(permissions.is_moderator(actor), "Only staff may post an announcement.", code="permission_denied")
+    if kind == TopicKind.ARTICLE:
+        require(
+            permissions.can_write_article(actor),
+            "Only staff and trusted authors may post an article.",
+            code="permission_denied",
+        )
     title, body, tags = clean_title(title), clean_body(body), clean_tags(tags)
     options = [str(o).strip() for o in poll_options if str(o).strip()]
     now = timezone.now()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -202,6 +202,17 @@ def react(request, community_slug, topic_id):
         )
     except ServiceError as error:
         return error_page(request, error)
+    if request.headers.get("HX-Request"):  # htmx: answer with the updated reaction bar only
+        summary = selectors.reaction_summary(community=request.community, actor=request.actor, topic=topic)
+        context = {
+            "community": request.community,
+            "actor": request.actor,
+            "topic": topic,
+            "reply": reply,
+            "list": summary.get(reply.pk if reply else None, []),
+            "reaction_set": engagement.reaction_set(request.community),
+        }
+        return render(request, "discussions/_reactions.html", context)
     return redirect(_reply_url(request, topic, reply) if reply else _topic_url(request, topic))
 
 
