@@ -131,6 +131,21 @@ def test_vote_on_a_closed_poll_shows_an_error(client, forum):
     assert b"This poll is closed." in response.content
 
 
+def test_voting_with_htmx_swaps_only_the_poll(client, forum):
+    topic = _topic(forum, kind=TopicKind.POLL, poll_options=["rye", "spelt"], poll_results="always")
+    with community_scope(forum.a.pk):
+        rye = topic.poll.options.order_by("pk").first()
+    client.force_login(forum.world.bob)
+    response = client.post(f"/c/alpha/d/t/{topic.pk}/vote/", {"option": rye.pk}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="poll"') and "<html" not in html
+    assert "rye ✓: <b>1</b>" in html and "Change vote" in html
+    # a refused vote comes back inside the poll (htmx swaps only 2xx answers)
+    html = client.post(f"/c/alpha/d/t/{topic.pk}/vote/", {"option": "x"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'role="alert">Choose an option.' in html
+
+
 def test_reply_mention_accept_and_react_from_the_pages(client, forum):
     topic = _topic(forum, kind=TopicKind.QUESTION)
     client.force_login(forum.carol.user)

@@ -179,12 +179,27 @@ def poll_vote(request, community_slug, topic_id):
             raise ServiceError("This topic has no poll.", code="not_found")
         option_ids = [int(i) for i in request.POST.getlist("option")]
         engagement.poll_vote(community=request.community, actor=request.actor, poll=topic.poll, option_ids=option_ids)
-    except ValueError:
-        return error_page(request, ServiceError("Choose an option."))
-    except ServiceError as error:
+    except (ValueError, ServiceError) as error:
+        error = error if isinstance(error, ServiceError) else ServiceError("Choose an option.")
+        if request.headers.get("HX-Request") and hasattr(topic, "poll"):
+            return _poll_partial(request, topic, error=error.message)
         return error_page(request, error)
+    if request.headers.get("HX-Request"):  # htmx: answer with the updated poll only
+        return _poll_partial(request, topic)
     messages.success(request, "Your vote was counted.")
     return redirect(_topic_url(request, topic, "#poll"))
+
+
+def _poll_partial(request, topic, error: str = ""):
+    # htmx swaps only 2xx answers, so a refused vote comes back as the poll with its message in it.
+    context = {
+        "community": request.community,
+        "actor": request.actor,
+        "topic": topic,
+        "poll": selectors.poll_results(community=request.community, actor=request.actor, topic=topic),
+        "poll_error": error,
+    }
+    return render(request, "discussions/_poll.html", context)
 
 
 @require_POST
