@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -16,8 +17,24 @@ def community_get_by_slug(slug: str) -> Community:
         raise Http404("No such community.") from None
 
 
-def community_get_by_domain(domain: str) -> Community | None:
-    return Community.objects.filter(domain=domain.lower()).first()
+DOMAIN_CACHE_SECONDS = 300
+
+
+def domain_cache_key(domain: str) -> str:
+    return f"community:domain:{domain.lower()}"
+
+
+def community_slug_for_domain(domain: str) -> str | None:
+    """The slug served on a custom domain, cached (every request on such a host asks; the answer rarely changes).
+
+    community_update forgets the old and new domains' entries when a domain changes.
+    """
+    slug = cache.get_or_set(
+        domain_cache_key(domain),
+        lambda: Community.objects.filter(domain=domain.lower()).values_list("slug", flat=True).first() or "",
+        DOMAIN_CACHE_SECONDS,
+    )
+    return slug or None
 
 
 def member_for_user(*, community: Community, user) -> Member | None:

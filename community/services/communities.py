@@ -1,8 +1,10 @@
 """Creating and configuring communities."""
 
+from django.core.cache import cache
 from django.db import transaction
 
 from community.models import Community, Member, Role
+from community.selectors import domain_cache_key
 from community.tenancy import community_scope
 
 
@@ -41,10 +43,14 @@ def community_update(*, community: Community, **fields) -> Community:
     unknown = set(fields) - allowed
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    old_domain = community.domain
     for key, value in fields.items():
         setattr(community, key, value or None if key == "domain" else value)
     community.full_clean()
     community.save(update_fields=list(fields))
+    if community.domain != old_domain:  # the custom-domain middleware caches host -> slug
+        stale = [domain_cache_key(d) for d in (old_domain, community.domain) if d]
+        transaction.on_commit(lambda: cache.delete_many(stale))
     return community
 
 

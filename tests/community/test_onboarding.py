@@ -123,6 +123,21 @@ def test_custom_domain_serves_the_community(client, world):
     assert "Alpha" in response.content.decode()
 
 
+def test_changing_the_custom_domain_takes_effect_at_once(client, world, django_capture_on_commit_callbacks):
+    from django.test import override_settings
+
+    from community.services.communities import community_update
+
+    hosts = ["old.alpha.example", "new.alpha.example", "testserver"]
+    community_update(community=world.a, domain="old.alpha.example")
+    with override_settings(ALLOWED_HOSTS=hosts):
+        assert client.get("/", HTTP_HOST="old.alpha.example").context["community"] == world.a  # now cached
+        with django_capture_on_commit_callbacks(execute=True):
+            community_update(community=world.a, domain="new.alpha.example")
+        assert client.get("/", HTTP_HOST="new.alpha.example").context["community"] == world.a
+        assert "community" not in (client.get("/", HTTP_HOST="old.alpha.example").context or {})
+
+
 def test_healthz_reports_database_and_broker(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
