@@ -295,7 +295,13 @@ def start_child(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
 
 
 def terminate_children(children: list[subprocess.Popen]) -> None:
-    """SIGTERM each child's process group, wait, then SIGKILL stragglers."""
+    """SIGTERM each child's process group, wait, then SIGKILL stragglers.
+
+    A second SIGTERM/Ctrl-C (a supervisor signalling the whole group, an impatient user) must not cut this
+    short: it once left a Celery worker orphaned, retrying forever against the Redis stopped under it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for child in children:
         if child.poll() is None:
             _signal_group(child, signal.SIGTERM)
