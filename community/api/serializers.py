@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from community.models import ApiKey, Community, Invitation, Member, Role
+from community.models import ApiKey, Community, Invitation, Role
 from community.models.api_key import ALL_SCOPES
 
 
@@ -11,24 +11,6 @@ class CommunitySerializer(serializers.ModelSerializer):
         model = Community
         fields = ["id", "name", "slug", "domain", "description", "visibility", "settings", "created_at"]
         read_only_fields = ["id", "slug", "created_at"]
-
-
-class MemberSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Member
-        fields = [
-            "id",
-            "display_name",
-            "handle",
-            "email",
-            "avatar_url",
-            "bio",
-            "role",
-            "status",
-            "joined_at",
-            "last_active_at",
-        ]
-        read_only_fields = ["id", "joined_at", "last_active_at"]
 
 
 class InvitationSerializer(serializers.ModelSerializer):
