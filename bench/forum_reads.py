@@ -3,6 +3,10 @@
 Pages: community home, a space's topic list, a topic page of a thread with 50+ replies, search, a member
 profile and the API topic list. Also the SQL queries per page (Django test client + CaptureQueriesContext),
 in the smallest and the largest community, anonymous and as a signed-in member: the counts must be equal.
+
+Anonymous readers of a public community are served from the page cache (community/page_cache.py) as in
+production; the same pages are measured again with the cache off (`HEARTH_PAGE_CACHE_SECONDS=0`), which is what
+a signed-in member's page and every first read after a change cost. Query counts are those of a rendering.
 """
 
 import secrets
@@ -129,7 +133,15 @@ def query_counts(small: Target, large: Target, repeats: int = 7) -> list[tuple[s
     """[(page, who, queries small, queries large, ms small, ms large)] through Django's test client, in-process.
 
     The time (fastest of `repeats` reads: the least disturbed by other load on the machine) shows what the query count cannot: a query whose cost grows with data.
+    The page cache is off here: these are the queries and the time of rendering the page.
     """
+    from django.test import override_settings
+
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        return _query_counts(small, large, repeats)
+
+
+def _query_counts(small: Target, large: Target, repeats: int) -> list[tuple[str, str, int, int, float, float]]:
     from django.contrib.auth import get_user_model
 
     rows = []
@@ -171,10 +183,24 @@ def _rounds(url: str, base_url: str, seconds: float, rounds: int, connections: i
     return loadgen.combine(page_rounds), loadgen.combine(base_rounds)
 
 
+# Measured again with the page cache off: the pages the issue's targets name, and the home page.
+RENDERED = ("community home", "space topic list", "topic page")
+
+
 def load(env: dict[str, str], t: Target, seconds: float, connections: int, rounds: int = 2) -> list[PageResult]:
+    results = _load(env, t, seconds, connections, rounds, cached=True)
+    rendered = _load({**env, "HEARTH_PAGE_CACHE_SECONDS": "0"}, t, seconds, connections, rounds, cached=False)
+    return results + rendered
+
+
+def _load(env: dict[str, str], t: Target, seconds, connections, rounds, cached: bool) -> list[PageResult]:
     results = []
     with loadgen.Server(env) as server:
         for name, path, base, headers in pages(t):
+            if not cached:
+                if not name.startswith(RENDERED):
+                    continue
+                name = f"{name}, page cache off"
             for url in (path, base):  # warm both (template compile, plans, connections)
                 loadgen.run(server.base + url, 1, connections, headers)
             page_load, base_load = _rounds(server.base + path, server.base + base, seconds, rounds, connections,
@@ -183,7 +209,7 @@ def load(env: dict[str, str], t: Target, seconds: float, connections: int, round
                 raise RuntimeError(f"{name}: {page_load.failures} / {base_load.failures} failed requests")
             results.append(PageResult(name, page_load, base_load))
             _print(name, page_load, base_load)
-            if name.startswith("topic page") and t.member_cookies:
+            if cached and name.startswith("topic page") and t.member_cookies:
                 # The same topic read by signed-in members: unread state, subscriptions, drafts, and the write
                 # of the reader's read position on every view.
                 name = f"{name}, signed-in members"

@@ -126,9 +126,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "hearth" + os.environ.get("HEARTH_TEST_DB_SUFFIX", ""),
+        # Databases sharing one Redis must not share keys (the bench sets its own prefix per run).
+        "KEY_PREFIX": os.environ.get("HEARTH_CACHE_PREFIX")
+        or f"hearth:{DATABASES['default']['NAME']}" + os.environ.get("HEARTH_TEST_DB_SUFFIX", ""),
     }
 }
+# Public read pages for anonymous readers are served from the cache until the community's content changes
+# (community/page_cache.py); this bounds how long a change outside the services can stay unseen. 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("HEARTH_PAGE_CACHE_SECONDS", "60"))
 
 # --- Auth (django-allauth).
 AUTHENTICATION_BACKENDS = [
@@ -252,6 +257,8 @@ HEARTH_FERNET_KEYS = env.listing("HEARTH_FERNET_KEYS")
 
 # --- Security: production passes `manage.py check --deploy`.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read on every signed-in request: from Redis, with the database as the durable copy.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

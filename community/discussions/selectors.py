@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.utils import timezone
@@ -17,8 +17,8 @@ from community.policy import Actor, can
 from . import permissions
 from .models import (
     Bookmark,
+    Draft,
     Notification,
-    Pin,
     PollVote,
     Reaction,
     Reply,
@@ -60,11 +60,17 @@ def _readable_spaces(community: Community, actor: Actor) -> QuerySet[Space]:
     return Space.objects.for_community(community).filter(permissions.readable_spaces_q(actor)).values("pk")
 
 
+def _live_topic_filter(prefix: str = "") -> dict:
+    """Published, not deleted, not merged away: a topic readers see (prefix to filter through a relation)."""
+    return {f"{prefix}status": TopicStatus.PUBLISHED, f"{prefix}deleted_at__isnull": True,
+            f"{prefix}merged_into__isnull": True}  # fmt: skip
+
+
 def topic_queryset(*, community: Community, actor: Actor) -> QuerySet[Topic]:
     """Published, live topics in spaces the actor may read, with space and author joined."""
     return (
         Topic.objects.for_community(community)
-        .filter(status=TopicStatus.PUBLISHED, deleted_at__isnull=True, merged_into__isnull=True)
+        .filter(**_live_topic_filter())
         .filter(space__in=_readable_spaces(community, actor))
         .select_related("space", "author")
         .defer("body", "search_vector")
@@ -118,10 +124,9 @@ def topic_list(
             qs = qs.filter(created_at__gte=timezone.now() - since)
         qs = qs.annotate(reaction_count=Count("reactions")).order_by("-reply_count", "-reaction_count", "-id")
     else:
-        pinned = Pin.GLOBAL if space is None else None
-        qs = qs.annotate(pinned_first=Q(pin=Pin.GLOBAL) if pinned else Q(pin__in=[Pin.GLOBAL, Pin.SPACE])).order_by(
-            "-pinned_first", "-last_posted_at", "-id"
-        )
+        # Global pins lead everywhere; space pins lead in their space. Generated columns + index: no sort.
+        pinned = "-pinned_everywhere" if space is None else "-pinned_in_space"
+        qs = qs.order_by(pinned, "-last_posted_at", "-id")
     return with_unread(qs, community=community, actor=actor)
 
 
@@ -198,24 +203,41 @@ def poll_results(*, community: Community, actor: Actor, topic: Topic) -> dict | 
     return {"poll": poll, "options": options, "total": total, "voted": bool(mine), "show_results": visible}
 
 
-def read_state(*, community: Community, actor: Actor, topic: Topic) -> int | None:
+@dataclass
+class ReaderState:
+    """What the topic page shows of one member's own state: read position, watch level, bookmark, draft."""
+
+    seen: int | None = None
+    level: str = ""
+    bookmarked: bool = False
+    draft: str = ""
+
+
+def reader_state(*, community: Community, actor: Actor, topic: Topic) -> ReaderState:
+    """The member's state on a topic in one query (four lookups as scalar subqueries of the member row)."""
     if not actor.is_member:
-        return None
-    state = TopicReadState.objects.for_community(community).filter(member=actor.member, topic=topic).first()
-    return state.seen_position if state else None
-
-
-def subscription_level(*, community: Community, actor: Actor, topic: Topic) -> str:
-    if not actor.is_member:
-        return ""
-    sub = Subscription.objects.for_community(community).filter(member=actor.member, topic=topic).first()
-    return sub.level if sub else "normal"
-
-
-def is_bookmarked(*, community: Community, actor: Actor, topic: Topic) -> bool:
-    return (
-        actor.is_member and Bookmark.objects.for_community(community).filter(member=actor.member, topic=topic).exists()
+        return ReaderState()
+    mine = {"community_id": community.pk, "member_id": actor.member.pk}
+    row = (
+        Member.objects.for_community(community)
+        .filter(pk=actor.member.pk)
+        .annotate(
+            seen=Subquery(TopicReadState.objects.filter(**mine, topic=topic).values("seen_position")[:1]),
+            level=Subquery(Subscription.objects.filter(**mine, topic=topic).values("level")[:1]),
+            bookmarked=Exists(Bookmark.objects.filter(**mine, topic=topic)),
+            draft=Subquery(Draft.objects.filter(**mine, key=draft_key(topic)).values("body")[:1]),
+        )
+        .values("seen", "level", "bookmarked", "draft")
+        .first()
     )
+    if row is None:
+        return ReaderState()
+    return ReaderState(row["seen"], row["level"] or "normal", row["bookmarked"], row["draft"] or "")
+
+
+def draft_key(topic: Topic) -> str:
+    """The key of a member's unsent reply to a topic (drafts are per member and key)."""
+    return f"reply:topic:{topic.pk}"
 
 
 def bookmark_list(*, community: Community, actor: Actor) -> QuerySet[Topic]:
@@ -262,7 +284,8 @@ def member_profile(*, community: Community, actor: Actor, member_id: int) -> dic
     replies = list(
         Reply.objects.for_community(community)
         .filter(author=member, deleted_at__isnull=True)
-        .filter(topic__in=topic_queryset(community=community, actor=actor).values("pk"))
+        # Through the join, not `topic__in=<subquery>`: the author's newest replies drive, LIMIT stops early.
+        .filter(**_live_topic_filter("topic__"), topic__space__in=_readable_spaces(community, actor))
         .select_related("topic")
         .defer("search_vector", "topic__body", "topic__search_vector")
         .order_by("-created_at")[:20]
@@ -310,19 +333,25 @@ def search(
     if not q:
         return []
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-    topics = topic_queryset(community=community, actor=actor)
+    on_topic: dict = {}
     if space is not None:
-        topics = topics.filter(space=space)
+        on_topic["space"] = space
     if tag:
-        topics = topics.filter(tags__contains=[tag])
+        on_topic["tags__contains"] = [tag]
     if kind:
-        topics = topics.filter(kind=kind)
+        on_topic["kind"] = kind
     if solved is not None:
-        topics = topics.filter(accepted_reply__isnull=not solved)
+        on_topic["accepted_reply__isnull"] = not solved
     headline = {"config": SEARCH_CONFIG, "start_sel": _START, "stop_sel": _STOP, "max_fragments": 2}
-    topic_hits = topics.filter(search_vector=query)
+    topic_hits = topic_queryset(community=community, actor=actor).filter(**on_topic, search_vector=query)
+    # Replies filter their topic through the join, not `topic__in=<subquery>`: the reply GIN index drives
+    # instead of the planner hashing every readable topic first.
     reply_hits = Reply.objects.for_community(community).filter(
-        topic__in=topics.values("pk"), deleted_at__isnull=True, search_vector=query
+        **_live_topic_filter("topic__"),
+        **{f"topic__{key}": value for key, value in on_topic.items()},
+        topic__space__in=_readable_spaces(community, actor),
+        deleted_at__isnull=True,
+        search_vector=query,
     )
     if author_id:
         topic_hits = topic_hits.filter(author_id=author_id)

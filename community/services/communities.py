@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from community.models import Community, Member, Role
+from community.page_cache import public_pages_changed
 from community.selectors import domain_cache_key
 from community.tenancy import community_scope
 
@@ -48,6 +49,7 @@ def community_update(*, community: Community, **fields) -> Community:
         setattr(community, key, value or None if key == "domain" else value)
     community.full_clean()
     community.save(update_fields=list(fields))
+    public_pages_changed(community.pk)
     if community.domain != old_domain:  # the custom-domain middleware caches host -> slug
         stale = [domain_cache_key(d) for d in (old_domain, community.domain) if d]
         transaction.on_commit(lambda: cache.delete_many(stale))

@@ -14,6 +14,7 @@ from community.models import (
     MergeSuggestion,
     SuggestionStatus,
 )
+from community.page_cache import public_pages_changed
 from community.policy import RANK, Actor, can
 
 from .audit import audit_record
@@ -30,6 +31,7 @@ def member_merge(*, community: Community, actor: Actor, target: Member, source: 
         raise ServiceError("Choose two different members.", field="source")
     if source.status in CLOSED or target.status in CLOSED:
         raise ServiceError("A merged or erased member cannot be merged.", code="conflict")
+    public_pages_changed(community.pk)
     if source.user_id and target.user_id:
         raise ServiceError("Both members have a Hearth login; they cannot be one person.", code="conflict")
     with transaction.atomic():
@@ -90,6 +92,7 @@ def member_unmerge(*, community: Community, actor: Actor, merge: MemberMerge) ->
         raise ServiceError("You may not unmerge members.", code="permission_denied")
     if merge.undone_at is not None:
         raise ServiceError("This merge was undone already.", code="conflict")
+    public_pages_changed(community.pk)
     members = Member.objects.for_community(community).in_bulk([merge.source_id, merge.target_id])
     source, target = members[merge.source_id], members[merge.target_id]
     if target.status in CLOSED:

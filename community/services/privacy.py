@@ -14,6 +14,7 @@ from community.models import (
     Role,
     StaffNote,
 )
+from community.page_cache import public_pages_changed
 from community.policy import Actor, can
 
 from .audit import audit_record
@@ -73,6 +74,7 @@ def member_erase(*, community: Community, actor: Actor, member: Member) -> Membe
     if member.status == MemberStatus.ERASED:
         raise ServiceError("This member was erased already.", code="conflict")
     people = [member.pk, *_merged_into(community, member)]
+    public_pages_changed(community.pk)  # the erased name must leave cached public pages too
     with transaction.atomic():
         anonymized = Activity.objects.for_community(community).filter(member_id__in=people).update(member=None)
         identities, _ = Identity.objects.for_community(community).filter(member_id__in=people).delete()

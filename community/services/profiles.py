@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection
 
 from community.models import Community, CustomField, CustomFieldKind, Member, Organization, StaffNote
+from community.page_cache import public_pages_changed
 from community.policy import Actor, can
 
 from .communities import ServiceError
@@ -44,6 +45,7 @@ def member_profile_update(*, community: Community, actor: Actor, member: Member,
         setattr(member, key, value)
     member.full_clean(exclude=["community", "user", "organization", "merged_into"])
     member.save(update_fields=[f.removesuffix("_id") if f == "organization_id" else f for f in fields])
+    public_pages_changed(community.pk)  # names and avatars show on public forum pages
     return member
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from community.forms import CommunityCreateForm
+from community.page_cache import anonymous_page_cache
 from community.selectors import communities_of_user, community_get_by_slug, public_communities
 from community.services import communities as community_services
 from community.services import invitations as invitation_services
@@ -38,6 +39,7 @@ def community_create(request):
 
 
 @community_page("community.view")
+@anonymous_page_cache
 def community_home(request, community_slug):
     return render(request, "community/home.html", {"community": request.community, "actor": request.actor})
 

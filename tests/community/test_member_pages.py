@@ -24,7 +24,7 @@ def _members(world, n):
 def test_directory_has_a_constant_query_count(client, world, django_assert_num_queries, extra):
     _members(world, extra)
     client.force_login(world.alice)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(f"{BASE}/members/?tag=vip&sort=activity")
     assert response.status_code == 200
     assert response.content.decode().count("Guest ") >= extra
@@ -37,7 +37,7 @@ def test_profile_timeline_has_a_constant_query_count(client, world, django_asser
         member_id = Activity.objects.for_community(world.a).first().member_id
     client.force_login(world.alice)
     # no COUNT(*) of the timeline: the page fetches one row more than it shows
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(f"{BASE}/members/{member_id}/profile/")
     assert response.status_code == 200
     assert response.content.decode().count("Activity ") >= extra

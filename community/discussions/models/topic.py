@@ -53,6 +53,13 @@ class Topic(CommunityOwned):
     last_posted_at = models.DateTimeField(db_index=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Pinned-first orders as plain columns, so the list pages walk an index instead of sorting every topic.
+    pinned_everywhere = models.GeneratedField(
+        expression=models.Q(pin=Pin.GLOBAL), output_field=models.BooleanField(), db_persist=True
+    )
+    pinned_in_space = models.GeneratedField(
+        expression=models.Q(pin__in=[Pin.GLOBAL, Pin.SPACE]), output_field=models.BooleanField(), db_persist=True
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("body", weight="B", config=SEARCH_CONFIG),
@@ -64,6 +71,14 @@ class Topic(CommunityOwned):
         indexes = [
             models.Index(fields=["community", "status", "-last_posted_at"], name="topic_latest"),
             models.Index(fields=["community", "space", "status", "-last_posted_at"], name="topic_space_latest"),
+            models.Index(
+                fields=["community", "status", "-pinned_everywhere", "-last_posted_at", "-id"],
+                name="topic_latest_pinned",
+            ),
+            models.Index(
+                fields=["community", "space", "status", "-pinned_in_space", "-last_posted_at", "-id"],
+                name="topic_space_pinned",
+            ),
             models.Index(fields=["community", "author", "-created_at"], name="topic_author"),
             models.Index(fields=["community", "status", "publish_at"], name="topic_scheduled"),
             GinIndex(fields=["search_vector"], name="topic_search"),

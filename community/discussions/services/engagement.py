@@ -4,6 +4,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from community.models import Community
+from community.page_cache import public_pages_changed
 from community.policy import Actor, can
 
 from .. import permissions
@@ -29,6 +30,7 @@ def poll_vote(*, community: Community, actor: Actor, poll: Poll, option_ids: lis
     valid = set(poll.options.filter(community=community, pk__in=option_ids).values_list("pk", flat=True))
     require(valid == set(option_ids), "Choose among this poll's options.", field="option_ids")
     with transaction.atomic():
+        public_pages_changed(community.pk)
         PollVote.objects.for_community(community).filter(poll=poll, member=actor.member).delete()
         votes = PollVote.objects.bulk_create(
             [PollVote(community=community, poll=poll, option_id=i, member=actor.member) for i in option_ids]
@@ -58,6 +60,7 @@ def reaction_toggle(
     existing = Reaction.objects.for_community(community).filter(
         topic=topic, reply=reply, member=actor.member, emoji=emoji
     )
+    public_pages_changed(community.pk)
     if existing.delete()[0]:
         return False
     created = Reaction.objects.bulk_create(

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from community.models import Community
+from community.page_cache import public_pages_changed
 from community.policy import Actor
 
 from .. import permissions
@@ -36,6 +37,7 @@ def reply_create(
     author = actor_member(actor)
     now = timezone.now()
     with transaction.atomic():
+        public_pages_changed(community.pk)
         # The row lock serialises positions within a topic.
         locked = Topic.objects.for_community(community).select_for_update().get(pk=topic.pk)
         last = Reply.objects.for_community(community).filter(topic=topic).order_by("-position").first()
@@ -89,6 +91,7 @@ def reply_update(*, community: Community, actor: Actor, reply: Reply, body: str)
     if body == reply.body:
         return reply
     with transaction.atomic():
+        public_pages_changed(community.pk)
         Revision.objects.create(
             community=community,
             reply=reply,
@@ -109,6 +112,7 @@ def reply_delete(*, community: Community, actor: Actor, reply: Reply) -> Reply:
         return reply
     reply.deleted_at = timezone.now()
     reply.deleted_by = actor_member(actor)
+    public_pages_changed(community.pk)
     reply.save(update_fields=["deleted_at", "deleted_by"])
     return reply
 
@@ -123,6 +127,7 @@ def answer_accept(*, community: Community, actor: Actor, topic: Topic, reply: Re
     if reply is not None:
         require(reply.topic_id == topic.pk and not reply.is_deleted, "Accept a reply of this topic.", field="reply_id")
     topic.accepted_reply = reply
+    public_pages_changed(community.pk)
     topic.save(update_fields=["accepted_reply"])
     if reply is not None:
         notifications.notify(

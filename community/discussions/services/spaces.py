@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from community.models import Community, Member
+from community.page_cache import public_pages_changed
 from community.policy import Actor, can
 
 from ..models import PostPolicy, Space, SpaceGroupMember, SpaceVisibility
@@ -40,6 +41,7 @@ def space_create(
         position = Space.objects.for_community(community).count()
     try:
         with transaction.atomic():
+            public_pages_changed(community.pk)
             space = Space.objects.create(
                 community=community,
                 name=name,

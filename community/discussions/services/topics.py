@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from community.models import Community
+from community.page_cache import public_pages_changed
 from community.policy import Actor, can
 
 from .. import permissions
@@ -63,6 +64,7 @@ def topic_create(
     html, mentioned = render_body(community, body)
     author = actor_member(actor)
     with transaction.atomic():
+        public_pages_changed(community.pk)
         topic = Topic.objects.create(
             community=community,
             space=space,
@@ -134,6 +136,8 @@ def topics_publish_due(*, community: Community, now: datetime | None = None) -> 
             _, mentioned = render_body(community, topic.body)
             _on_published(community=community, topic=topic, mentioned=mentioned)
             published.append(topic.pk)
+        if published:
+            public_pages_changed(community.pk)
     return published
 
 
@@ -147,6 +151,7 @@ def topic_update(
     if new_title == topic.title and new_body == topic.body and tags is None:
         return topic
     with transaction.atomic():
+        public_pages_changed(community.pk)
         Revision.objects.create(
             community=community,
             topic=topic,
@@ -190,6 +195,7 @@ def topic_moderate(
         topic.space = space
         fields.append("space")
     if fields:
+        public_pages_changed(community.pk)
         topic.save(update_fields=fields)
     return topic
 
@@ -197,6 +203,7 @@ def topic_moderate(
 def topic_delete(*, community: Community, actor: Actor, topic: Topic) -> Topic:
     require(permissions.can_edit(actor, topic.author_id), "You may not delete this topic.", code="permission_denied")
     topic.deleted_at = timezone.now()
+    public_pages_changed(community.pk)
     topic.save(update_fields=["deleted_at"])
     return topic
 
@@ -206,6 +213,7 @@ def topic_merge(*, community: Community, actor: Actor, source: Topic, target: To
     require(permissions.is_moderator(actor), "Only staff may merge topics.", code="permission_denied")
     require(source.pk != target.pk, "Choose another topic to merge into.", field="target")
     with transaction.atomic():
+        public_pages_changed(community.pk)
         target = Topic.objects.for_community(community).select_for_update().get(pk=target.pk)
         replies = list(Reply.objects.for_community(community).filter(topic=source).order_by("position"))
         base = _last_position(community, target)
@@ -252,6 +260,7 @@ def topic_split(
     )
     require(bool(replies), "Choose at least one reply to split out.", field="reply_ids")
     with transaction.atomic():
+        public_pages_changed(community.pk)
         first, rest = replies[0], replies[1:]
         new = Topic.objects.create(
             community=community,

@@ -94,7 +94,7 @@ def reply_create(request, community_slug, topic_id):
         except ServiceError as error:
             form_error(form, error)
         else:
-            drafts.draft_clear(community=community, actor=actor, key=f"reply:topic:{topic.pk}")
+            drafts.draft_clear(community=community, actor=actor, key=selectors.draft_key(topic))
             return redirect(_reply_url(request, topic, reply))
     return topic_context(request, topic, reply_form=form, status=400)
 

@@ -5,12 +5,13 @@ import math
 from django.http import Http404
 from django.shortcuts import redirect
 
+from community.page_cache import anonymous_page_cache
 from community.views.scoping import community_page
 
 from .. import permissions, selectors
 from ..forms import ModerateForm, ReplyForm, SearchForm
 from ..models import Level, TopicKind
-from ..services import drafts, engagement
+from ..services import engagement
 from .common import NS, page
 
 TABS = [("latest", "Latest"), ("top", "Top"), ("unanswered", "Unanswered")]
@@ -46,21 +47,25 @@ def _topic_list_page(request, view: str, space=None):
 
 
 @community_page("discussions.read")
+@anonymous_page_cache
 def latest(request, community_slug):
     return _topic_list_page(request, "latest")
 
 
 @community_page("discussions.read")
+@anonymous_page_cache
 def top(request, community_slug):
     return _topic_list_page(request, "top")
 
 
 @community_page("discussions.read")
+@anonymous_page_cache
 def unanswered(request, community_slug):
     return _topic_list_page(request, "unanswered")
 
 
 @community_page("discussions.read")
+@anonymous_page_cache
 def space_topics(request, community_slug, space_slug):
     space = selectors.access_space(community=request.community, actor=request.actor, slug=space_slug)
     view = request.GET.get("view", "latest")
@@ -80,17 +85,16 @@ def topic_context(request, topic, reply_form=None, status=200):
     reactions = selectors.reaction_summary(community=community, actor=actor, topic=topic)
     for reply in replies:
         reply.reaction_list = reactions.get(reply.pk, [])
-    seen = selectors.read_state(community=community, actor=actor, topic=topic)
+    mine = selectors.reader_state(community=community, actor=actor, topic=topic)
+    seen = mine.seen
     first_unread = None
     if seen is not None:
         first_unread = next((r for r in replies if r.position > seen), None)
-    if replies:
-        engagement.topic_mark_read(community=community, actor=actor, topic=topic, position=replies[-1].position)
-    elif actor.is_member:
-        engagement.topic_mark_read(community=community, actor=actor, topic=topic, position=0)
-    draft = drafts.draft_get(community=community, actor=actor, key=f"reply:topic:{topic.pk}")
+    position = replies[-1].position if replies else 0
+    if actor.is_member and (seen is None or seen < position):  # a re-read writes nothing, not even a round trip
+        engagement.topic_mark_read(community=community, actor=actor, topic=topic, position=position)
     if reply_form is None:
-        reply_form = ReplyForm(initial={"body": draft.body if draft else ""})
+        reply_form = ReplyForm(initial={"body": mine.draft})
     can_accept = topic.kind == TopicKind.QUESTION and (
         permissions.is_moderator(actor) or (actor.is_member and actor.member.pk == topic.author_id)
     )
@@ -108,9 +112,9 @@ def topic_context(request, topic, reply_form=None, status=200):
             "first_unread": first_unread,
             "seen": seen,
             "poll": selectors.poll_results(community=community, actor=actor, topic=topic),
-            "level": selectors.subscription_level(community=community, actor=actor, topic=topic),
+            "level": mine.level,
             "levels": Level.choices,
-            "bookmarked": selectors.is_bookmarked(community=community, actor=actor, topic=topic),
+            "bookmarked": mine.bookmarked,
             "related": selectors.related_topics(community=community, actor=actor, topic=topic),
             "reply_form": reply_form,
             "can_reply": actor.is_member and permissions.can_reply(actor, topic),
@@ -130,6 +134,7 @@ def topic_context(request, topic, reply_form=None, status=200):
 
 
 @community_page("discussions.read")
+@anonymous_page_cache
 def topic_detail(request, community_slug, topic_id):
     topic = selectors.access_topic(community=request.community, actor=request.actor, topic_id=topic_id)
     if topic.merged_into_id:
@@ -138,6 +143,7 @@ def topic_detail(request, community_slug, topic_id):
 
 
 @community_page("discussions.read")
+@anonymous_page_cache
 def search(request, community_slug):
     form = SearchForm(request.GET or None)
     hits, searched = [], False
@@ -167,6 +173,7 @@ def search(request, community_slug):
 
 
 @community_page("discussions.read")
+@anonymous_page_cache
 def member_profile(request, community_slug, member_id):
     context = selectors.member_profile(community=request.community, actor=request.actor, member_id=member_id)
     return page(request, "discussions/profile.html", context)
