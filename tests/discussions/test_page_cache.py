@@ -132,12 +132,32 @@ def test_private_communities_are_never_cached(client, forum, topic, django_captu
     assert client.get(url).status_code == 302  # to the login page, never the stored copy
 
 
-def test_pages_are_cached_per_community_and_host(client, forum, topic):
+def test_pages_are_cached_per_host(client, forum, topic, settings):
+    """The same topic on the community's own domain is another page (its canonical link names that host)."""
+    settings.ALLOWED_HOSTS = ["forum.alpha.example", "testserver"]
+    forum.a.domain = "forum.alpha.example"
+    forum.a.save()
     url = f"/c/alpha/d/t/{topic.pk}/"
-    assert _get(client, url)[HEADER] == "miss"
-    other_host = Client(HTTP_HOST="forum.example.org")
-    response = other_host.get(url)
-    assert response.get(HEADER) != "hit"  # another host is another page (absolute canonical links)
+    _get(client, url)
+    assert _get(client, url)[HEADER] == "hit"
+    on_domain = Client(HTTP_HOST="forum.alpha.example")
+    first = _get(on_domain, f"/d/t/{topic.pk}/")
+    assert first[HEADER] == "miss"
+    assert b"http://forum.alpha.example/" in first.content
+    assert _get(on_domain, f"/d/t/{topic.pk}/")[HEADER] == "hit"
+
+
+def test_another_communitys_page_at_the_same_path_is_never_served(client, forum, topic):
+    from community.discussions.models import Topic
+
+    _get(client, f"/c/alpha/d/t/{topic.pk}/")
+    with community_scope(forum.b.pk):
+        b_topic = Topic.objects.create(
+            community=forum.b, space=forum.b_space, title="Bravo only", body="b", body_html="<p>b</p>",
+            last_posted_at=topic.last_posted_at,
+        )  # fmt: skip
+    response = _get(client, f"/c/bravo/d/t/{b_topic.pk}/")
+    assert response[HEADER] == "miss" and b"Bravo only" in response.content and b"Topic 0" not in response.content
 
 
 def test_the_cache_can_be_turned_off(client, forum, topic, settings):
