@@ -9,7 +9,7 @@ STAMP      := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt bench bench-full clean-var chromium
+.PHONY: help venv run test lint fmt bench bench-full clean-var chromium wrk
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -49,10 +49,16 @@ fmt: venv ## ruff format + autofix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: venv ## quick benchmark on embedded servers
+# The forum-reads bench drives Debian's wrk; without it bench/loadgen.py falls back to a Python load loop.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; \
+	  else echo "hint: 'sudo apt-get install wrk' for the load generator (bench falls back to a Python one)"; fi; }
+
+bench: venv wrk ## quick benchmark on embedded servers
 	$(PY) -m hearth.embedded exec -- $(PY) bench/run.py --quick
 
-bench-full: venv ## full benchmark on embedded servers
+bench-full: venv wrk ## full benchmark on embedded servers
 	$(PY) -m hearth.embedded exec -- $(PY) bench/run.py
 
 clean-var: ## stop embedded servers and delete their data (var/)
