@@ -32,6 +32,7 @@ def test_second_anonymous_read_is_served_from_the_cache(client, forum, topic):
     assert (first[HEADER], second[HEADER]) == ("miss", "hit")
     assert first.content == second.content
     assert second["Content-Type"].startswith("text/html")
+    assert "Cookie" in second["Vary"]  # a shared proxy must not hand the anonymous copy to a signed-in reader
 
 
 @pytest.mark.parametrize("url", ["/c/alpha/", "/c/alpha/d/", "/c/alpha/d/s/general/", "/c/alpha/d/search/?q=Topic"])
