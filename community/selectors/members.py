@@ -3,7 +3,7 @@
 from datetime import datetime, time
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -23,6 +23,8 @@ from community.models import (
     SuggestionStatus,
 )
 
+# Records whose activities went elsewhere (to a merge target, or anonymized): their `last_active_at` is history.
+REASSIGNED_STATUSES = (MemberStatus.MERGED, MemberStatus.ERASED)
 # The directory's filter parameters; a segment stores a dict of these.
 FILTER_KEYS = ("q", "tag", "organization", "channel", "status", "role", "active_from", "active_to")
 SORTS = {
@@ -81,15 +83,12 @@ def member_directory(
         qs = qs.filter(
             Exists(Identity.objects.filter(community=community, member=OuterRef("pk"), channel=filters["channel"]))
         )
-    active_from = parse_moment(filters.get("active_from"))
-    active_to = parse_moment(filters.get("active_to"), end=True)
-    if active_from or active_to:
-        activities = Activity.objects.filter(community=community, member=OuterRef("pk"))
-        if active_from:
-            activities = activities.filter(occurred_at__gte=active_from)
-        if active_to:
-            activities = activities.filter(occurred_at__lte=active_to)
-        qs = qs.filter(Exists(activities))
+    qs = _active_between(
+        qs,
+        community=community,
+        active_from=parse_moment(filters.get("active_from")),
+        active_to=parse_moment(filters.get("active_to"), end=True),
+    )
     if filters.get("q"):
         term = filters["q"]
         qs = qs.filter(
@@ -99,6 +98,36 @@ def member_directory(
             | Exists(Identity.objects.filter(community=community, member=OuterRef("pk"), handle__icontains=term))
         )
     return qs.order_by(*SORTS.get(sort, SORTS["last_active"]))
+
+
+def _active_between(
+    qs: QuerySet[Member], *, community: Community, active_from: datetime | None, active_to: datetime | None
+) -> QuerySet[Member]:
+    """Members with an activity between the two moments (either may be open), decided per member by index.
+
+    "Has an activity in [from, to]" is "the member's latest activity at or before `to` is at or after `from`":
+    one backward probe of `activity_member_occurred` (LIMIT 1) per member, whatever the stream's size. An
+    `EXISTS` here let the planner hash every activity of the window instead (a hash semi-join, twice per page
+    with the paginator's COUNT), so the directory grew with the stream.
+
+    With only `from`, `last_active_at` answers alone: the activity services keep it at the member's latest
+    activity (ingest, merge, unmerge). Not for merged and erased records, whose activities moved to the
+    target or were anonymized while `last_active_at` stayed: those few are probed like a window.
+    """
+    if active_from is None and active_to is None:
+        return qs
+    activities = Activity.objects.filter(community=community, member=OuterRef("pk"))
+    if active_to is not None:
+        activities = activities.filter(occurred_at__lte=active_to)
+    qs = qs.alias(latest_in_window=Subquery(activities.order_by("-occurred_at").values("occurred_at")[:1]))
+    if active_from is None:
+        return qs.filter(latest_in_window__isnull=False)
+    # `last_active_at` is never earlier than the member's latest activity: a necessary condition that the
+    # `member_last_active` index serves, so only members active since `from` are probed at all.
+    qs = qs.filter(last_active_at__gte=active_from)
+    if active_to is None:
+        return qs.filter(~Q(status__in=REASSIGNED_STATUSES) | Q(latest_in_window__gte=active_from))
+    return qs.filter(latest_in_window__gte=active_from)
 
 
 def access_member_profile(*, community: Community, member_id: int) -> Member:
@@ -148,9 +177,25 @@ def tag_list(*, community: Community, limit: int = 200) -> list[str]:
 
 
 def channel_list(*, community: Community) -> list[str]:
-    return list(
-        Identity.objects.for_community(community).order_by("channel").values_list("channel", flat=True).distinct()
-    )
+    """Channels in use, in order (one query).
+
+    A `DISTINCT` reads every identity of the community (38 ms at 100k members); this walks the
+    `(community, channel, external_id)` unique index instead, one descent per channel (a "skip scan"), with a
+    leakproof `>` so it stays an index condition under RLS.
+    """
+    table = Identity._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE channels(channel) AS ("  # noqa: S608 (static table name)
+            f'  (SELECT channel FROM "{table}" WHERE community_id = %s ORDER BY channel LIMIT 1)'
+            "  UNION ALL"
+            f'  SELECT (SELECT i.channel FROM "{table}" AS i WHERE i.community_id = %s AND i.channel > c.channel'
+            "           ORDER BY i.channel LIMIT 1)"
+            "  FROM channels AS c WHERE c.channel IS NOT NULL"
+            ") SELECT channel FROM channels WHERE channel IS NOT NULL",
+            [community.pk, community.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def suggestion_list(*, community: Community, member_id: int | None = None) -> QuerySet[MergeSuggestion]:
