@@ -2,8 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 from community.models import Activity, Identity, Member, MergeSuggestion
-from community.services.activities import activity_ingest, activity_record
+from community.services.activities import activity_ingest, activity_record, url_is_valid
 from community.tenancy import community_scope
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -92,10 +95,11 @@ def test_ingest_query_count_is_constant_per_batch(world, django_assert_num_queri
             activity_ingest(community=world.a, items=[known(1)])
         with django_assert_num_queries(4):
             activity_ingest(community=world.a, items=[known(n) for n in range(2, 52)])
-        # + verified emails (members, identities), organizations, members, identities (write, read back), suggestions
-        with django_assert_num_queries(11):
+        # + verified emails (members and identities, one statement), organizations, members, identities,
+        # suggestion candidates (no look-alike here, so no suggestion insert)
+        with django_assert_num_queries(9):
             activity_ingest(community=world.a, items=[new(100)])
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(9):
             activity_ingest(community=world.a, items=[new(n) for n in range(200, 250)])
         # a re-post is one query
         with django_assert_num_queries(1):
@@ -164,3 +168,99 @@ def test_extra_round_trips_as_an_object(world):
     with community_scope(world.a.pk):
         [result] = activity_ingest(community=world.a, items=[_item(1, extra={"labels": ["bug"], "emoji": "🔥é"})])
         assert Activity.objects.get(pk=result["id"]).extra == {"labels": ["bug"], "emoji": "🔥é"}
+
+
+def test_ingested_text_gets_a_vader_score_and_label(world):
+    items = [
+        _item(1, body="I love this release, great work!"),
+        _item(2, title="", body="This is broken and awful, I hate it."),
+        _item(3, title="", body="The meeting is on Tuesday."),
+    ]
+    with community_scope(world.a.pk):
+        ids = [r["id"] for r in activity_ingest(community=world.a, items=items)]
+        stored = {a.pk: a for a in Activity.objects.for_community(world.a).filter(pk__in=ids)}
+    positive, negative, neutral = (stored[pk] for pk in ids)
+    assert positive.sentiment >= 0.05 and positive.sentiment_label == "positive"
+    assert negative.sentiment <= -0.05 and negative.sentiment_label == "negative"
+    assert -0.05 < neutral.sentiment < 0.05 and neutral.sentiment_label == "neutral"
+
+
+def test_sentiment_given_by_the_source_is_kept(world):
+    items = [
+        _item(1, body="I love this release, great work!", sentiment=-0.7),
+        _item(2, body="I love this release, great work!", sentiment_label="neutral"),
+    ]
+    with community_scope(world.a.pk):
+        first, second = (
+            Activity.objects.for_community(world.a).get(pk=r["id"])
+            for r in activity_ingest(community=world.a, items=items)
+        )
+    assert (first.sentiment, first.sentiment_label) == (-0.7, "negative")
+    assert (second.sentiment, second.sentiment_label) == (None, "neutral")
+
+
+def test_activity_without_text_has_no_sentiment(world):
+    with community_scope(world.a.pk):
+        [result] = activity_ingest(community=world.a, items=[_item(1, kind="star", title="")])
+        activity = Activity.objects.for_community(world.a).get(pk=result["id"])
+    assert activity.sentiment is None and activity.sentiment_label == ""
+
+
+def test_an_invalid_source_sentiment_is_a_field_error(world):
+    items = [_item(1, sentiment=3), _item(2, sentiment="happy"), _item(3, sentiment_label="ecstatic")]
+    with community_scope(world.a.pk):
+        results = activity_ingest(community=world.a, items=items)
+        assert not Activity.objects.for_community(world.a).exists()
+    assert [list(r["errors"]) for r in results] == [["sentiment"], ["sentiment"], ["sentiment_label"]]
+
+
+def test_activity_record_scores_its_text(world):
+    with community_scope(world.a.pk):
+        activity = activity_record(
+            community=world.a, member=world.bob_member, kind="post", source="forum", external_id="t9",
+            occurred_at=T0, title="Thanks, this answer is wonderful",
+        )  # fmt: skip
+        stored = Activity.objects.for_community(world.a).get(pk=activity.pk)
+    assert stored.sentiment > 0.05 and stored.sentiment_label == "positive"
+
+
+URLS = [
+    "https://github.com/acme/app/issues/12",
+    "http://a.b.example.co.uk/path?q=1&x=%20#frag",
+    "https://example.com",
+    "https://EXAMPLE.com/Upper/Case",
+    "https://-bad.example.com/",
+    "https://bad-.example.com/",
+    "https://example.c/",
+    "https://example.123/",
+    "https://" + "a" * 64 + ".example.com/",
+    "https://" + ("a" * 60 + ".") * 5 + "com/",
+    "https://example.com/" + "p" * 2100,
+    "https://example.com/with space",
+    "https://example.com/tab\there",
+    "https://example.com:8080/port",
+    "https://user:pass@example.com/",
+    "https://127.0.0.1/ip",
+    "https://[::1]/ip6",
+    "https://bücher.example/idn",
+    "https://localhost/",
+    "ftp://example.com/",
+    "http\u017f://example.com/",  # long s: folds to "s" under IGNORECASE, never a scheme
+    "javascript:alert(1)",
+    "https://example.com/@user/ünïcode",
+    "https://example.com?no-slash",
+    "HTTPS://EXAMPLE.COM/",
+]
+
+
+def test_fast_url_check_agrees_with_djangos_validator():
+    django_valid = URLValidator(schemes=["http", "https"])
+
+    def by_django(url):
+        try:
+            django_valid(url)
+        except ValidationError:
+            return False
+        return True
+
+    assert [url_is_valid(url) for url in URLS] == [by_django(url) for url in URLS]
