@@ -5,6 +5,10 @@
     classify(body, headers) -> event type                       cheap shape check at the door (raise MalformedPayload)
     parse(payload, headers) -> list[ActivityItem dict]          turn a stored raw event into activity items
 
+`classify` runs on webhook deliveries only and always reads the body (an unreadable one is a 400 even when it
+carries the fetched-page header); `parse` decodes the stored body once and takes the event type from the
+fetched-page header or from the decoded payload, never by calling `classify` (which would decode it again).
+
 A `RawEvent` is what the inbox stores: bytes plus the headers that matter (the event type travels in the
 `X-Hearth-Event` header for fetched pages). Parsers are pure functions of those bytes and headers, so a stored
 event can be replayed at any time.
@@ -185,8 +189,13 @@ def item(
     url: str = "",
     parent_external_id: str = "",
     extra: dict | None = None,
+    sentiment: Any = None,
+    sentiment_label: str = "",
 ) -> dict:
-    """One Activity-API item (the contract of the members/activity issue); `kind` is an ActivityKind value."""
+    """One Activity-API item (the contract of the members/activity issue); `kind` is an ActivityKind value.
+
+    `sentiment`/`sentiment_label` only when the platform gives them; otherwise ingest scores the text itself.
+    """
     result = {
         "source": source,
         "external_id": str(external_id),
@@ -200,6 +209,10 @@ def item(
             result[key] = str(value)
     if extra:
         result["extra"] = extra
+    if sentiment is not None:
+        result["sentiment"] = sentiment
+    if sentiment_label:
+        result["sentiment_label"] = sentiment_label
     return result
 
 

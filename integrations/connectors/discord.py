@@ -60,8 +60,10 @@ class DiscordConnector(base.Connector):
         return None
 
     def classify(self, body: bytes, headers: dict) -> str:
+        return self._event_type(base.load_json(body), headers)
+
+    def _event_type(self, data, headers: dict) -> str:
         fetched = header(headers, base.EVENT_HEADER)
-        data = base.load_json(body)
         if fetched:
             return fetched
         if not isinstance(data, dict) or "type" not in data:
@@ -69,9 +71,9 @@ class DiscordConnector(base.Connector):
         return f"interaction:{data['type']}"  # slash commands etc.: stored and skipped
 
     def parse(self, payload: bytes, headers: dict) -> list[dict]:
-        if self.classify(payload, headers) != "rest:messages":
-            raise base.UnknownEvent("interaction")
         messages = base.load_json(payload)
+        if self._event_type(messages, headers) != "rest:messages":
+            raise base.UnknownEvent("interaction")
         if not isinstance(messages, list):
             raise MalformedPayload("expected a list of messages")
         thread_parent = header(headers, "X-Hearth-Thread-Parent")

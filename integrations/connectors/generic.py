@@ -75,6 +75,8 @@ class GenericConnector(base.Connector):
                 url=entry.get("url", ""),
                 parent_external_id=entry.get("parent_external_id", ""),
                 identity=entry["identity"],
+                sentiment=entry.get("sentiment"),
+                sentiment_label=entry.get("sentiment_label") or "",
             )
             result.append(parsed)
         return result

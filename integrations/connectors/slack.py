@@ -73,8 +73,10 @@ class SlackConnector(base.Connector):
         return None
 
     def classify(self, body: bytes, headers: dict) -> str:
+        return self._event_type(base.load_json(body), headers)
+
+    def _event_type(self, data, headers: dict) -> str:
         fetched = header(headers, base.EVENT_HEADER)
-        data = base.load_json(body)
         if fetched:
             return fetched
         if not isinstance(data, dict) or "type" not in data:
@@ -88,8 +90,8 @@ class SlackConnector(base.Connector):
         return str(data.get("event_id", "")) if isinstance(data, dict) else ""
 
     def parse(self, payload: bytes, headers: dict) -> list[dict]:
-        event_type = self.classify(payload, headers)
         data = base.load_json(payload)
+        event_type = self._event_type(data, headers)
         if event_type in ("rest:conversations.history", "rest:conversations.replies"):
             if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
                 raise MalformedPayload("messages missing from the page")

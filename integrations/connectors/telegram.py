@@ -44,8 +44,10 @@ class TelegramConnector(base.Connector):
             raise BadSignature("X-Telegram-Bot-Api-Secret-Token does not match")
 
     def classify(self, body: bytes, headers: dict) -> str:
+        return self._event_type(base.load_json(body), headers)
+
+    def _event_type(self, data, headers: dict) -> str:
         fetched = header(headers, base.EVENT_HEADER)
-        data = base.load_json(body)
         if fetched:
             return fetched
         if not isinstance(data, dict) or "update_id" not in data:
@@ -90,8 +92,8 @@ class TelegramConnector(base.Connector):
         ]
 
     def parse(self, payload: bytes, headers: dict) -> list[dict]:
-        event = self.classify(payload, headers)
         data = base.load_json(payload)
+        event = self._event_type(data, headers)
         if event == "rest:getUpdates":
             updates = base.require(data, "result")
         elif event == "message":

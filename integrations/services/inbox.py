@@ -150,11 +150,14 @@ def webhook_event(connection: ChannelConnection, body: bytes, headers: dict) -> 
     Raises MalformedPayload (→ 400) when the body cannot be read at all.
     """
     connector = get_connector(connection.kind)
+    # X-Hearth-* headers mark pages our own fetchers stored (their event type travels in X-Hearth-Event); a
+    # delivery from outside never carries them, even a correctly signed one, so it cannot pose as a page.
+    headers = {key: value for key, value in headers.items() if not key.lower().startswith("x-hearth-")}
     event_type = connector.classify(body, headers)
     raw = RawEvent(
         event_type=event_type,
         body=body,
-        headers=dict(headers),
+        headers=headers,
         delivery_id=connector.delivery_id(body, headers) or header(headers, "X-Request-Id"),
     )
     return raw, connector.handles(event_type)

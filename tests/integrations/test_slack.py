@@ -160,3 +160,20 @@ def test_slack_missing_signature_header_is_refused(client, world, header):
     headers = slack_headers(SECRET, body)
     headers.pop(header)
     assert _post(client, connection, body, **headers).status_code == 401
+
+
+def test_a_signed_delivery_cannot_pose_as_a_fetched_page(
+    client, world, eager_celery, django_capture_on_commit_callbacks
+):
+    """X-Hearth-* headers are our fetchers' markers: stripped from deliveries, so the body is read as an event."""
+    connection = make_connection(world.a, "slack")
+    body = fixture_bytes("slack/message.json")
+    headers = slack_headers(SECRET, body)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, connection, body, HTTP_X_HEARTH_EVENT="rest:conversations.history", **headers)
+    assert response.status_code == 200
+    with community_scope(world.a.pk):
+        event = InboxEvent.objects.for_community(world.a).get()
+        assert not any(key.lower().startswith("x-hearth-") for key in event.headers)
+        assert event.event_type != "rest:conversations.history"
+        assert list(Activity.objects.for_community(world.a).values_list("kind", flat=True)) == ["message"]
