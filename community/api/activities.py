@@ -81,6 +81,10 @@ class ActivityInputSerializer(serializers.Serializer):
     url = serializers.URLField(required=False)
     parent_external_id = serializers.CharField(required=False)
     extra = serializers.DictField(required=False)
+    sentiment = serializers.FloatField(
+        required=False, min_value=-1, max_value=1, help_text="The source's own score; otherwise VADER scores the text."
+    )
+    sentiment_label = serializers.ChoiceField(choices=["positive", "neutral", "negative"], required=False)
     identity = IdentityInputSerializer()
 
 
@@ -159,7 +163,9 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Communit
         code = status.HTTP_201_CREATED if result["status"] == "created" else status.HTTP_200_OK
         return Response(ActivitySerializer(activity).data, status=code)
 
-    @extend_schema(request=ActivityInputSerializer(many=True), responses=BulkResponseSerializer)
+    @extend_schema(
+        request=ActivityInputSerializer(many=True), responses={200: BulkResponseSerializer, 400: BulkResponseSerializer}
+    )
     @action(detail=False, methods=["post"])
     def bulk(self, request, *args, **kwargs):
         """Up to 1,000 activities (a list, or {"items": [...]}); one result per item, in order."""
@@ -175,4 +181,8 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Communit
                 "invalid", f"Send at most {MAX_BATCH} activities at once.", status.HTTP_400_BAD_REQUEST
             )
         results = activity_ingest(community=self.community, items=items)
+        if results and all(r["status"] == "error" for r in results):
+            # Nothing could be stored: a 4xx says so plainly; the per-item errors say what was wrong with each.
+            body = {"error": {"code": "invalid", "message": "No activity in this batch was valid.", "fields": {}}}
+            return Response({**body, "results": results}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"results": results})
