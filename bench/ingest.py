@@ -6,19 +6,29 @@
 - API: POST /api/v1/activities/bulk/ (1,000 items per request, API key) against gunicorn, sequential requests.
 - Pipeline: the generic connector's JSON stored raw in the inbox (100 items per event), then the worker's task
   body `process_inbox_task(community_id, event_ids)` (5 events per task, like a polled page): parse →
-  identities → members → activities. In-process: the Celery hop (a Redis round trip per task) is left out.
-- Both again with 10% of the items re-sent (duplicates, which must come back "existing").
-- Sentiment: the pipeline computes none yet; its cost is measured separately (vaderSentiment on the same bodies)
-  and the projected pipeline rate with it is reported beside.
+  identities → members → activities, sentiment (VADER) included. Three ways:
+  1. one process calling the task body in-process (no broker);
+  2. two processes (each its own Django set-up and database connection) calling the task body over separate
+     events, started together: what a Celery worker with concurrency 2 does on this 2-core machine, minus
+     the broker;
+  3. a real Celery worker (`--concurrency 2`, prefork) on a Redis queue of its own: tasks enqueued with
+     `apply_async`, the clock stops when the last result is back (the Redis hop included).
+- The API and the in-process pipeline again with 10% of the items re-sent (duplicates, which must come back
+  "existing").
+- Every pipeline row also reports how many stored activities carry a sentiment (computed, not projected).
 """
 
 import json
+import os
 import random
 import secrets
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -139,11 +149,10 @@ def api_ingest(base_url: str, api_key: str, items: list[dict]) -> tuple[float, d
     return len(items) / elapsed, statuses
 
 
-def pipeline_ingest(community: Community, connection_id: int, items: list[dict]) -> tuple[float, dict]:
+def _store_events(community: Community, connection_id: int, items: list[dict]) -> list[int]:
     from integrations.connectors.base import RawEvent
     from integrations.models import ChannelConnection
     from integrations.services.inbox import inbox_store
-    from integrations.tasks import process_inbox_task
 
     with transaction.atomic(), community_scope(community.pk):
         connection = ChannelConnection.objects.for_community(community).get(pk=connection_id)
@@ -156,27 +165,137 @@ def pipeline_ingest(community: Community, connection_id: int, items: list[dict])
             )
             for i in range(0, len(items), EVENT_ITEMS)
         ]
-        ids = [event.pk for event in inbox_store(community=community, connection=connection, events=events)]
+        return [event.pk for event in inbox_store(community=community, connection=connection, events=events)]
+
+
+def _tasks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + EVENTS_PER_TASK] for i in range(0, len(ids), EVENTS_PER_TASK)]
+
+
+def _add(summary: dict, result: dict) -> None:
+    for key, value in result.items():
+        summary[key] = summary.get(key, 0) + value
+
+
+def pipeline_ingest(community: Community, connection_id: int, items: list[dict]) -> tuple[float, dict]:
+    from integrations.tasks import process_inbox_task
+
+    ids = _store_events(community, connection_id, items)
     summary: dict[str, int] = {}
     start = time.perf_counter()
-    for i in range(0, len(ids), EVENTS_PER_TASK):
-        result = process_inbox_task(community.pk, ids[i : i + EVENTS_PER_TASK])
-        for key, value in result.items():
-            summary[key] = summary.get(key, 0) + value
+    for task in _tasks(ids):
+        _add(summary, process_inbox_task(community.pk, task))
     return len(items) / (time.perf_counter() - start), summary
 
 
-def sentiment_cost(items: list[dict]) -> float:
-    """Seconds per item for vaderSentiment on the item's title and body (what the pipeline would add)."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+# Run by each worker process of `pipeline_parallel`: Django is set up before anything imports a model.
+_PROCESS_MAIN = """
+import json, sys, time
+import django
+django.setup()
+from django.db import connection
+from bench.ingest import _add
+from integrations.tasks import process_inbox_task
+community_id, tasks = json.loads(sys.stdin.readline())
+connection.ensure_connection()
+print("ready", flush=True)
+sys.stdin.readline()  # "go": every process is set up and connected
+start, summary = time.monotonic(), {}
+for task in tasks:
+    _add(summary, process_inbox_task(community_id, task))
+print(json.dumps([start, time.monotonic(), summary]), flush=True)
+"""
 
-    analyzer = SentimentIntensityAnalyzer()
-    texts = [f"{i.get('title', '')} {i['body']}".strip() for i in items]
-    start = time.perf_counter()
-    for text in texts:
-        if text:
-            analyzer.polarity_scores(text)
-    return (time.perf_counter() - start) / len(texts)
+
+def pipeline_parallel(
+    community: Community, connection_id: int, items: list[dict], processes: int = 2
+) -> tuple[float, dict]:
+    """The task body in `processes` OS processes over separate events, as a Celery worker's pool runs it.
+
+    Each process is a fresh interpreter with its own Django set-up and connection; they start together once
+    all are connected, and the clock runs from the first start to the last finish (CLOCK_MONOTONIC is one
+    clock for every process on Linux).
+    """
+    ids = _store_events(community, connection_id, items)
+    tasks = _tasks(ids)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _PROCESS_MAIN],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+            cwd=str(Path(__file__).resolve().parent.parent),
+        )
+        for _ in range(processes)
+    ]
+    try:
+        for n, worker in enumerate(workers):
+            worker.stdin.write(json.dumps([community.pk, tasks[n::processes]]) + "\n")
+            worker.stdin.flush()
+        for worker in workers:
+            if worker.stdout.readline().strip() != "ready":
+                raise RuntimeError("a pipeline worker process failed to start")
+        for worker in workers:
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        outcomes = [json.loads(worker.stdout.readline()) for worker in workers]
+    finally:
+        for worker in workers:
+            worker.stdin.close()
+            worker.wait(timeout=60)
+    summary: dict[str, int] = {}
+    for _, _, part in outcomes:
+        _add(summary, part)
+    elapsed = max(end for _, end, _ in outcomes) - min(start for start, _, _ in outcomes)
+    return len(items) / elapsed, summary
+
+
+def pipeline_celery(
+    community: Community, connection_id: int, items: list[dict], concurrency: int = 2
+) -> tuple[float, dict]:
+    """A real Celery worker (prefork, `concurrency` processes) on a queue of its own on the shared Redis.
+
+    Warmed up first (pool start, Django set-up, connections), then the clock runs from the first
+    `apply_async` to the last result read back from the result backend.
+    """
+    from integrations.tasks import process_inbox_task
+
+    queue = f"bench-ingest-{os.getpid()}-{secrets.token_hex(3)}"
+    warm = _tasks(_store_events(community, connection_id, items[: EVENT_ITEMS * EVENTS_PER_TASK * concurrency]))
+    tasks = _tasks(_store_events(community, connection_id, items[EVENT_ITEMS * EVENTS_PER_TASK * concurrency :]))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hearth", "worker", f"--concurrency={concurrency}", "--pool=prefork",
+         "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+        env=dict(os.environ), stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        summary: dict[str, int] = {}
+        for result in [process_inbox_task.apply_async((community.pk, t), queue=queue) for t in warm]:
+            _add(summary, result.get(timeout=120))
+        timed = len(items) - EVENT_ITEMS * EVENTS_PER_TASK * concurrency
+        start = time.perf_counter()
+        pending = [process_inbox_task.apply_async((community.pk, t), queue=queue) for t in tasks]
+        for result in pending:
+            _add(summary, result.get(timeout=600))
+        return timed / (time.perf_counter() - start), summary
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _sentiment_note(community: Community, items: list[dict], summary: dict) -> str:
+    """How many of these items' stored activities carry a sentiment: computed, not projected."""
+    from community.models import Activity
+
+    with transaction.atomic(), community_scope(community.pk):
+        rows = Activity.objects.for_community(community).filter(external_id__in=[i["external_id"] for i in items])
+        with_sentiment, stored = rows.exclude(sentiment_label="").count(), rows.count()
+    texts = sum(1 for item in items if item.get("title") or item.get("body"))
+    return f"{summary.get('created', 0):,} created; sentiment on {with_sentiment:,} of {stored:,} ({texts:,} with text)"
 
 
 def run(owner_url: str, base_url: str, community: Community, api_key: str, count: int) -> list[Rate]:
@@ -190,6 +309,8 @@ def run(owner_url: str, base_url: str, community: Community, api_key: str, count
     members = {(c, e): m for c, e, m in items.known}
     api_items = items.make(count, "api")
     pipe_items = items.make(count, "pipe")
+    par_items = items.make(count, "par")
+    celery_items = items.make(count, "celery")
     # The baseline is measured before, between and after the measured paths (median of all), so a burst of
     # load from elsewhere does not land on one side of the ratio only.
     copies = copy_baseline(owner_url, community, api_items, members)
@@ -200,11 +321,21 @@ def run(owner_url: str, base_url: str, community: Community, api_key: str, count
     results.append(Rate("Bulk API (POST /api/v1/activities/bulk/, 1,000/request)", rate, 0.0))
     rate, summary = pipeline_ingest(community, connection.pk, pipe_items)
     print(f"  pipeline: {rate:,.0f}/s {summary}", flush=True)
-    results.append(Rate("Worker pipeline (inbox → parse → identities → activities)", rate, 0.0))
-    per_item = sentiment_cost(pipe_items)
-    projected = 1 / (1 / rate + per_item)
-    results.append(Rate("Worker pipeline + sentiment (projected: + vaderSentiment per item)", projected, 0.0,
-                        f"vader {per_item * 1e6:,.0f} µs/item"))  # fmt: skip
+    results.append(Rate("Worker pipeline with sentiment, 1 process (task body in-process)", rate, 0.0,
+                        _sentiment_note(community, pipe_items, summary)))  # fmt: skip
+    rate, summary = pipeline_parallel(community, connection.pk, par_items, processes=2)
+    print(f"  pipeline, 2 processes: {rate:,.0f}/s {summary}", flush=True)
+    results.append(Rate("Worker pipeline with sentiment, 2 processes (task body over separate events)", rate, 0.0,
+                        _sentiment_note(community, par_items, summary)))  # fmt: skip
+    try:
+        rate, summary = pipeline_celery(community, connection.pk, celery_items, concurrency=2)
+    except Exception as error:  # a broker problem must not lose the other figures
+        print(f"  pipeline via Celery failed: {error!r}", flush=True)
+        results.append(Rate("Worker pipeline via Celery", 0.0, 1.0, f"failed: {error!r}"))
+    else:
+        print(f"  pipeline via Celery: {rate:,.0f}/s {summary}", flush=True)
+        results.append(Rate("Worker pipeline with sentiment via Celery (Redis hop, prefork --concurrency 2)", rate,
+                            0.0, _sentiment_note(community, celery_items, summary)))  # fmt: skip
 
     copies += copy_baseline(owner_url, community, api_items, members)
     api_dups = items.with_duplicates(items.make(count, "api2"), api_items)
