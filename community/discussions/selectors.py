@@ -168,11 +168,14 @@ def reply_list(*, community: Community, topic: Topic) -> QuerySet[Reply]:
     )
 
 
-def reaction_summary(*, community: Community, actor: Actor, topic: Topic) -> dict:
-    """{reply_id or None: [(emoji, count, mine)]} for a topic, in one query."""
+def reaction_summary(*, community: Community, actor: Actor, topic: Topic, reply_ids: list[int]) -> dict:
+    """{reply_id or None: [(emoji, count, mine)]} for the topic's first post and the given replies, in one query.
+
+    Only the replies on the page: a thread of thousands of replies must not group all of its reactions.
+    """
     rows = (
         Reaction.objects.for_community(community)
-        .filter(topic=topic)
+        .filter(Q(reply__isnull=True) | Q(reply_id__in=reply_ids), topic=topic)
         .values("reply_id", "emoji")
         .annotate(n=Count("pk"), mine=Count("pk", filter=Q(member=actor.member) if actor.is_member else Q(pk=None)))
         .order_by("reply_id", "emoji")

@@ -218,7 +218,9 @@ def react(request, community_slug, topic_id):
     except ServiceError as error:
         return error_page(request, error)
     if request.headers.get("HX-Request"):  # htmx: answer with the updated reaction bar only
-        summary = selectors.reaction_summary(community=request.community, actor=request.actor, topic=topic)
+        summary = selectors.reaction_summary(
+            community=request.community, actor=request.actor, topic=topic, reply_ids=[reply.pk] if reply else []
+        )
         context = {
             "community": request.community,
             "actor": request.actor,

@@ -82,7 +82,9 @@ def topic_context(request, topic, reply_form=None, status=200):
     page_number = min(page_number, pages)
     start = (page_number - 1) * selectors.REPLIES_PER_PAGE
     replies = list(selectors.reply_list(community=community, topic=topic)[start : start + selectors.REPLIES_PER_PAGE])
-    reactions = selectors.reaction_summary(community=community, actor=actor, topic=topic)
+    reactions = selectors.reaction_summary(
+        community=community, actor=actor, topic=topic, reply_ids=[reply.pk for reply in replies]
+    )
     for reply in replies:
         reply.reaction_list = reactions.get(reply.pk, [])
     mine = selectors.reader_state(community=community, actor=actor, topic=topic)
