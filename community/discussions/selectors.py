@@ -248,16 +248,29 @@ def bookmark_list(*, community: Community, actor: Actor) -> QuerySet[Topic]:
     return topic_queryset(community=community, actor=actor).filter(pk__in=marked).order_by("-last_posted_at")
 
 
+# Topics sharing a tag are looked for among the community's most recent ones: a common tag matches thousands
+# of topics, which would all be read and sorted to show five.
+RELATED_BY_TAG_WINDOW = 300
+
+
 def related_topics(*, community: Community, actor: Actor, topic: Topic, limit: int = 5) -> list[Topic]:
-    q = Q(space=topic.space)
-    if topic.tags:
-        q |= Q(tags__overlap=topic.tags)
-    return list(
-        topic_queryset(community=community, actor=actor)
-        .filter(q)
-        .exclude(pk=topic.pk)
+    """The latest topics of the same space and, from other spaces, recent topics sharing a tag: one query."""
+    live = topic_queryset(community=community, actor=actor).exclude(pk=topic.pk)
+    same_space = live.filter(space_id=topic.space_id).order_by("-last_posted_at")[:limit]
+    if not topic.tags:
+        return list(same_space)
+    recent = (
+        Topic.objects.for_community(community)
+        .filter(**_live_topic_filter())
+        .order_by("-last_posted_at")
+        .values("pk")[:RELATED_BY_TAG_WINDOW]
+    )
+    same_tags = (
+        live.filter(pk__in=recent, tags__overlap=topic.tags)
+        .exclude(space_id=topic.space_id)
         .order_by("-last_posted_at")[:limit]
     )
+    return list(same_space.union(same_tags, all=True).order_by("-last_posted_at")[:limit])
 
 
 def notification_list(*, community: Community, member: Member) -> QuerySet[Notification]:

@@ -334,6 +334,16 @@ def test_topic_page_lists_related_topics(client, forum):
     assert "More rye" in client.get(f"/c/alpha/d/t/{topic.pk}/").content.decode().split("Related topics")[1]
 
 
+def test_related_topics_come_from_other_spaces_by_tag_but_never_from_hidden_ones(client, forum):
+    topic = _topic(forum, title="Rye bread", tags=["rye"])
+    _topic(forum, member=forum.alice, space=forum.staff_only, title="Rye news", tags=["rye"])
+    _topic(forum, member=forum.alice, space=forum.staff_only, title="Oat news", tags=["oat"])
+    _topic(forum, member=forum.alice, space=forum.private, title="Secret rye", tags=["rye"])
+    related = client.get(f"/c/alpha/d/t/{topic.pk}/").content.decode().split("Related topics")[1]
+    assert "Rye news" in related
+    assert "Oat news" not in related and "Secret rye" not in related
+
+
 def test_author_edits_a_topic_and_history_is_kept(client, forum):
     from community.discussions.models import Revision
 
