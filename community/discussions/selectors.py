@@ -290,17 +290,40 @@ def notification_list(*, community: Community, member: Member) -> QuerySet[Notif
     )
 
 
+# How far back a profile looks for the author's topics and replies that the reader may see.
+PROFILE_REPLY_WINDOW = 200
+
+
 def member_profile(*, community: Community, actor: Actor, member_id: int) -> dict:
     if not can(actor, "discussions.read"):
         raise Http404("No such member.")
     member = Member.objects.for_community(community).filter(pk=member_id).first()
     if member is None or member.status in ("erased", "pending"):
         raise Http404("No such member.")
-    topics = list(topic_list(community=community, actor=actor, author_id=member.pk).order_by("-created_at")[:20])
-    replies = list(
+    # The author's newest posts first (topic_author / reply_author index, LIMIT), then the readable ones among
+    # them. Asked in one go, the planner, which underestimates a big community's topics under RLS, read every
+    # readable topic and the author's replies in each (16k replies, 68 ms for the busiest author of the full
+    # bench); this way the work is bounded by the window whatever the author's history.
+    newest_topics = (
+        Topic.objects.for_community(community)
+        .filter(author=member)
+        .order_by("-created_at")
+        .values("pk")[:PROFILE_REPLY_WINDOW]
+    )
+    topics = list(
+        topic_list(community=community, actor=actor, author_id=member.pk)
+        .filter(pk__in=newest_topics)
+        .order_by("-created_at")[:20]
+    )
+    newest = (
         Reply.objects.for_community(community)
         .filter(author=member, deleted_at__isnull=True)
-        # Through the join, not `topic__in=<subquery>`: the author's newest replies drive, LIMIT stops early.
+        .order_by("-created_at")
+        .values("pk")[:PROFILE_REPLY_WINDOW]
+    )
+    replies = list(
+        Reply.objects.for_community(community)
+        .filter(pk__in=newest)
         .filter(**_live_topic_filter("topic__"), topic__space__in=_readable_spaces(community, actor))
         .select_related("topic")
         .defer("search_vector", "topic__body", "topic__search_vector")
