@@ -22,18 +22,25 @@ def can_write_article(actor: Actor) -> bool:
     return actor.is_member and TRUSTED_AUTHOR_TAG in (actor.member.tags or [])
 
 
-def readable_spaces_q(actor: Actor) -> Q:
-    """A filter on Space: public spaces; members-only to members and keys; private groups to their members."""
+def readable_spaces_q(actor: Actor, through: str = "") -> Q:
+    """A filter on Space: public spaces; members-only to members and keys; private groups to their members.
+
+    `through` applies it to a related model through its join ("space__" for topics, "topic__space__" for
+    replies). A filter on the joined space, not `space__in=<subquery>`: with the subquery the planner joins
+    space by space and sorts every topic, instead of walking a list's ordered index and stopping at its LIMIT
+    (20 ms vs 0.2 ms for a 7,700-topic community).
+    """
     if actor.is_staff:
         return Q()
-    q = Q(visibility=SpaceVisibility.PUBLIC)
+    visible = [SpaceVisibility.PUBLIC]
     if actor.is_member or actor.api_key is not None:
-        q |= Q(visibility=SpaceVisibility.MEMBERS)
+        visible.append(SpaceVisibility.MEMBERS)
+    q = Q(**{f"{through}visibility__in": visible})
     if actor.is_member:
         in_group = SpaceGroupMember.objects.filter(
-            community_id=actor.community.pk, space=OuterRef("pk"), member=actor.member
+            community_id=actor.community.pk, space=OuterRef(f"{through}pk"), member=actor.member
         )
-        q |= Q(visibility=SpaceVisibility.GROUP) & Exists(in_group)
+        q |= Q(**{f"{through}visibility": SpaceVisibility.GROUP}) & Exists(in_group)
     return q
 
 

@@ -56,10 +56,6 @@ def access_space(*, community: Community, actor: Actor, slug: str | None = None,
     return space
 
 
-def _readable_spaces(community: Community, actor: Actor) -> QuerySet[Space]:
-    return Space.objects.for_community(community).filter(permissions.readable_spaces_q(actor)).values("pk")
-
-
 def _live_topic_filter(prefix: str = "") -> dict:
     """Published, not deleted, not merged away: a topic readers see (prefix to filter through a relation)."""
     return {f"{prefix}status": TopicStatus.PUBLISHED, f"{prefix}deleted_at__isnull": True,
@@ -71,7 +67,7 @@ def topic_queryset(*, community: Community, actor: Actor) -> QuerySet[Topic]:
     return (
         Topic.objects.for_community(community)
         .filter(**_live_topic_filter())
-        .filter(space__in=_readable_spaces(community, actor))
+        .filter(permissions.readable_spaces_q(actor, through="space__"))
         .select_related("space", "author")
         .defer("body", "search_vector")
     )
@@ -134,7 +130,7 @@ def access_topic(*, community: Community, actor: Actor, topic_id: int) -> Topic:
     """A topic the actor may read (scheduled ones only for managers); merged ones are returned for redirects."""
     topic = (
         Topic.objects.for_community(community)
-        .filter(pk=topic_id, deleted_at__isnull=True, space__in=_readable_spaces(community, actor))
+        .filter(permissions.readable_spaces_q(actor, through="space__"), pk=topic_id, deleted_at__isnull=True)
         .select_related("space", "author", "accepted_reply__author", "poll")
         .first()
     )
@@ -149,7 +145,9 @@ def access_topic(*, community: Community, actor: Actor, topic_id: int) -> Topic:
 def access_reply(*, community: Community, actor: Actor, reply_id: int) -> Reply:
     reply = (
         Reply.objects.for_community(community)
-        .filter(pk=reply_id, topic__space__in=_readable_spaces(community, actor), topic__deleted_at__isnull=True)
+        .filter(
+            permissions.readable_spaces_q(actor, through="topic__space__"), pk=reply_id, topic__deleted_at__isnull=True
+        )
         .select_related("topic__space", "author")
         .first()
     )
@@ -324,7 +322,7 @@ def member_profile(*, community: Community, actor: Actor, member_id: int) -> dic
     replies = list(
         Reply.objects.for_community(community)
         .filter(pk__in=newest)
-        .filter(**_live_topic_filter("topic__"), topic__space__in=_readable_spaces(community, actor))
+        .filter(permissions.readable_spaces_q(actor, through="topic__space__"), **_live_topic_filter("topic__"))
         .select_related("topic")
         .defer("search_vector", "topic__body", "topic__search_vector")
         .order_by("-created_at")[:20]
@@ -386,9 +384,9 @@ def search(
     # Replies filter their topic through the join, not `topic__in=<subquery>`: the reply GIN index drives
     # instead of the planner hashing every readable topic first.
     reply_hits = Reply.objects.for_community(community).filter(
+        permissions.readable_spaces_q(actor, through="topic__space__"),
         **_live_topic_filter("topic__"),
         **{f"topic__{key}": value for key, value in on_topic.items()},
-        topic__space__in=_readable_spaces(community, actor),
         deleted_at__isnull=True,
         search_vector=query,
     )

@@ -58,6 +58,29 @@ def test_private_group_space_is_hidden_from_members_outside_the_group(client, fo
     assert b"Inner circle" not in client.get("/c/alpha/d/").content
 
 
+def test_group_members_read_the_group_space_everywhere_and_nobody_else_does(client, forum):
+    from community.discussions.services import spaces
+
+    topic = _topic(forum, member=forum.alice, space=forum.private, title="Inner circle")
+    _reply(forum, topic, forum.alice, body="Inner reply about sourdough")
+    with community_scope(forum.a.pk):
+        spaces.space_group_add(
+            community=forum.a, actor=forum.actor(forum.alice), space=forum.private, members=[forum.bob]
+        )
+    pages = ["/c/alpha/d/", "/c/alpha/", f"/c/alpha/d/t/{topic.pk}/", "/c/alpha/d/search/?q=sourdough",
+             f"/c/alpha/d/members/{forum.alice.pk}/"]  # fmt: skip
+    client.force_login(forum.world.bob)
+    for url in pages:
+        assert b"Inner circle" in client.get(url).content, url
+    client.force_login(forum.carol.user)
+    for url in pages[:2] + pages[3:]:
+        assert b"Inner circle" not in client.get(url).content, url
+    assert client.get(pages[2]).status_code == 404
+    client.logout()
+    for url in pages[:2] + pages[3:]:
+        assert b"Inner circle" not in client.get(url).content, url
+
+
 def test_community_home_shows_the_forum(client, forum):
     _topic(forum, title="Welcome thread")
     html = client.get("/c/alpha/").content.decode()
