@@ -80,6 +80,12 @@ class Topic(CommunityOwned):
                 name="topic_space_pinned",
             ),
             models.Index(fields=["community", "author", "-created_at"], name="topic_author"),
+            # Live topics per space: the space list counts them with an index-only scan.
+            models.Index(
+                fields=["community", "space"],
+                name="topic_live_per_space",
+                condition=models.Q(status="published", deleted_at__isnull=True, merged_into__isnull=True),
+            ),
             models.Index(fields=["community", "status", "publish_at"], name="topic_scheduled"),
             GinIndex(fields=["search_vector"], name="topic_search"),
             GinIndex(fields=["tags"], name="topic_tags"),
