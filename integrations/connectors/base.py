@@ -125,6 +125,24 @@ class Connector:
         raise NotImplementedError
 
 
+class JsonEventConnector(Connector):
+    """A connector whose deliveries are JSON that names its own event type (Slack, Discord, Telegram).
+
+    A fetched page names its type in X-Hearth-Event instead. `classify` always decodes the body, so a malformed
+    one is a 400 at the door even when it carries that header; `parse` decodes once and asks `event_type`.
+    """
+
+    def classify(self, body: bytes, headers: dict) -> str:
+        return self.event_type(load_json(body), headers)
+
+    def event_type(self, data: Any, headers: dict) -> str:
+        return header(headers, EVENT_HEADER) or self.delivery_event_type(data)
+
+    def delivery_event_type(self, data: Any) -> str:
+        """The event type of a decoded delivery; raise MalformedPayload when it has none."""
+        raise NotImplementedError
+
+
 # ---- helpers shared by connectors
 
 

@@ -26,7 +26,7 @@ def _identity(author: dict) -> dict:
     }
 
 
-class DiscordConnector(base.Connector):
+class DiscordConnector(base.JsonEventConnector):
     kind = "discord"
     label = "Discord server"
     source = "discord"
@@ -59,20 +59,14 @@ class DiscordConnector(base.Connector):
             return HandshakeResponse({"type": 1})
         return None
 
-    def classify(self, body: bytes, headers: dict) -> str:
-        return self._event_type(base.load_json(body), headers)
-
-    def _event_type(self, data, headers: dict) -> str:
-        fetched = header(headers, base.EVENT_HEADER)
-        if fetched:
-            return fetched
+    def delivery_event_type(self, data) -> str:
         if not isinstance(data, dict) or "type" not in data:
             raise MalformedPayload("interaction without type")
         return f"interaction:{data['type']}"  # slash commands etc.: stored and skipped
 
     def parse(self, payload: bytes, headers: dict) -> list[dict]:
         messages = base.load_json(payload)
-        if self._event_type(messages, headers) != "rest:messages":
+        if self.event_type(messages, headers) != "rest:messages":
             raise base.UnknownEvent("interaction")
         if not isinstance(messages, list):
             raise MalformedPayload("expected a list of messages")

@@ -29,7 +29,7 @@ def _identity(user_id: str) -> dict:
     return {"channel": "slack", "external_id": user_id}
 
 
-class SlackConnector(base.Connector):
+class SlackConnector(base.JsonEventConnector):
     kind = "slack"
     label = "Slack workspace"
     source = "slack"
@@ -72,13 +72,7 @@ class SlackConnector(base.Connector):
             return HandshakeResponse({"challenge": require(data, "challenge")})
         return None
 
-    def classify(self, body: bytes, headers: dict) -> str:
-        return self._event_type(base.load_json(body), headers)
-
-    def _event_type(self, data, headers: dict) -> str:
-        fetched = header(headers, base.EVENT_HEADER)
-        if fetched:
-            return fetched
+    def delivery_event_type(self, data) -> str:
         if not isinstance(data, dict) or "type" not in data:
             raise MalformedPayload("missing type")
         if data["type"] != "event_callback":
@@ -91,7 +85,7 @@ class SlackConnector(base.Connector):
 
     def parse(self, payload: bytes, headers: dict) -> list[dict]:
         data = base.load_json(payload)
-        event_type = self._event_type(data, headers)
+        event_type = self.event_type(data, headers)
         if event_type in ("rest:conversations.history", "rest:conversations.replies"):
             if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
                 raise MalformedPayload("messages missing from the page")

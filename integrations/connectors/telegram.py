@@ -26,7 +26,7 @@ def _identity(user: dict) -> dict:
     return {"channel": "telegram", "external_id": user.get("id", ""), "handle": user.get("username", ""), "name": name}
 
 
-class TelegramConnector(base.Connector):
+class TelegramConnector(base.JsonEventConnector):
     kind = "telegram"
     label = "Telegram group (bot)"
     source = "telegram"
@@ -43,13 +43,7 @@ class TelegramConnector(base.Connector):
         if not secret or not token or not base.same(token, secret):
             raise BadSignature("X-Telegram-Bot-Api-Secret-Token does not match")
 
-    def classify(self, body: bytes, headers: dict) -> str:
-        return self._event_type(base.load_json(body), headers)
-
-    def _event_type(self, data, headers: dict) -> str:
-        fetched = header(headers, base.EVENT_HEADER)
-        if fetched:
-            return fetched
+    def delivery_event_type(self, data) -> str:
         if not isinstance(data, dict) or "update_id" not in data:
             raise MalformedPayload("not a Telegram Update (no update_id)")
         return next((kind for kind in UPDATE_KINDS if kind in data), "unknown")
@@ -93,7 +87,7 @@ class TelegramConnector(base.Connector):
 
     def parse(self, payload: bytes, headers: dict) -> list[dict]:
         data = base.load_json(payload)
-        event = self._event_type(data, headers)
+        event = self.event_type(data, headers)
         if event == "rest:getUpdates":
             updates = base.require(data, "result")
         elif event == "message":
