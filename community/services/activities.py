@@ -20,6 +20,7 @@ from community.models import Activity, ActivityKind, Community, Member
 
 from .communities import ServiceError
 from .identities import identities_resolve, identity_key
+from .key_probe import probe_by_key
 from .sentiment import LABELS as SENTIMENT_LABELS
 from .sentiment import sentiment_label, sentiment_of
 
@@ -52,7 +53,10 @@ _INSERT_TYPES = (
     "bigint", "bigint", "text", "text", "text", "bigint", "text", "timestamptz",
     "text", "text", "text", "text", "double precision", "text", "jsonb", "timestamptz",
 )  # fmt: skip
-_MEMBER, _SOURCE, _EXTERNAL_ID, _OCCURRED_AT = 1, 4, 6, 7  # positions in a row tuple
+# Positions in a row tuple, read from the column order so the two cannot drift apart.
+_MEMBER, _SOURCE, _EXTERNAL_ID, _OCCURRED_AT = map(
+    _INSERT_COLUMNS.index, ("member_id", "source", "external_id", "occurred_at")
+)
 
 _url_valid = URLValidator(schemes=["http", "https"])
 _email_valid = EmailValidator()
@@ -284,24 +288,14 @@ def _aware(value: datetime) -> datetime:
 
 
 def _existing_ids(community: Community, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Ids of the keys already stored: one probe of the unique index per (source, external_id) pair.
-
-    `source IN (…) AND external_id IN (…)` probed the index for every combination (6 sources x 1,000 ids), and
-    a plain join on unnest() let the planner hash the community's whole stream instead; LATERAL … LIMIT 1 keeps
-    it to one unique-index probe per key.
-    """
-    if not keys:
-        return {}
-    sources, external_ids = zip(*keys, strict=True)
-    table = Activity._meta.db_table
-    sql = (
-        "SELECT k.source, k.external_id, a.id FROM unnest(%s::text[], %s::text[]) AS k(source, external_id) "  # noqa: S608
-        f'CROSS JOIN LATERAL (SELECT id FROM "{table}" WHERE community_id = %s AND source = k.source '
-        "AND external_id = k.external_id LIMIT 1) AS a"
+    """Ids of the keys already stored: one probe of the unique (community, source, external_id) index per key."""
+    return probe_by_key(
+        table=Activity._meta.db_table,
+        community_id=community.pk,
+        key_columns=("source", "external_id"),
+        value_column="id",
+        keys=keys,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [list(sources), list(external_ids), community.pk])
-        return {(source, external_id): pk for source, external_id, pk in cursor.fetchall()}
 
 
 def _insert(rows: list[tuple]) -> dict[tuple[str, str], int]:

@@ -18,6 +18,8 @@ from django.utils import timezone
 from community.models import Community, Identity, Member, MemberStatus, MergeSuggestion, Organization
 from community.models.merge import SuggestionStatus
 
+from .key_probe import probe_by_key
+
 # Members that no longer take new identities or suggestions.
 CLOSED_STATUSES = (MemberStatus.ERASED, MemberStatus.MERGED)
 
@@ -97,19 +99,13 @@ _SUGGESTION_TABLE = MergeSuggestion._meta.db_table
 
 def _identity_members(community: Community, keys: Iterable[IdentityKey]) -> dict[IdentityKey, int]:
     """Stored identities among `keys`: one probe of the unique (community, channel, external_id) index per key."""
-    channels, external_ids = [], []
-    for channel, external_id in keys:
-        channels.append(channel)
-        external_ids.append(external_id)
-    # LATERAL … LIMIT 1: a plain join on unnest() let the planner hash every identity of the community.
-    sql = (
-        "SELECT k.channel, k.external_id, i.member_id FROM unnest(%s::text[], %s::text[]) AS k(channel, external_id) "  # noqa: S608
-        f'CROSS JOIN LATERAL (SELECT member_id FROM "{_IDENTITY_TABLE}" WHERE community_id = %s '
-        "AND channel = k.channel AND external_id = k.external_id LIMIT 1) AS i"
+    return probe_by_key(
+        table=_IDENTITY_TABLE,
+        community_id=community.pk,
+        key_columns=("channel", "external_id"),
+        value_column="member_id",
+        keys=keys,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [channels, external_ids, community.pk])
-        return {(channel, external_id): member_id for channel, external_id, member_id in cursor.fetchall()}
 
 
 def _insert_members(community: Community, members: list[dict]) -> None:
