@@ -119,6 +119,7 @@ def topic_context(request, topic, reply_form=None, status=200):
             "bookmarked": mine.bookmarked,
             "related": selectors.related_topics(community=community, actor=actor, topic=topic),
             "reply_form": reply_form,
+            "draft_key": selectors.draft_key(topic),
             "can_reply": actor.is_member and permissions.can_reply(actor, topic),
             "can_edit_topic": permissions.can_edit(actor, topic.author_id),
             "can_accept": can_accept,
