@@ -52,7 +52,7 @@ class PageResult:
 
 
 def target(community: Community) -> Target:
-    from community.discussions.models import Reply, Space, Topic
+    from discussions.models import Reply, Space, Topic
 
     with community_scope(community.pk):
         space = (

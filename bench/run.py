@@ -272,9 +272,9 @@ def _section(lines: list[str], title: str):
 
 
 def _counts(community) -> str:
-    from community.discussions.models import Reply, Topic
     from community.models import Activity, Member
     from community.tenancy import community_scope
+    from discussions.models import Reply, Topic
 
     with community_scope(community.pk):
         n = [m.objects.for_community(community).count() for m in (Member, Activity, Topic, Reply)]

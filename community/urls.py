@@ -39,5 +39,5 @@ urlpatterns = [
     path("manage/settings/", manage.manage_settings, name="manage_settings"),
     path("manage/channels/", include("integrations.urls")),
     path("manage/<slug:area>/", manage.manage_area, name="manage_area"),
-    path("", include("community.discussions.urls")),
+    path("", include("discussions.urls")),
 ]

@@ -22,7 +22,7 @@ CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # community first: its `migrate` command routes migrations to the owner role.
     "community",
-    "community.discussions",
+    "discussions",
     "moderation",
     "insights",
     "advocacy",

@@ -10,7 +10,7 @@ from community.views import public
 api_v1 = [
     path("", include("community.api.urls")),
     path("", include("integrations.api.urls")),
-    path("", include("community.discussions.api.urls")),
+    path("", include("discussions.api.urls")),
 ]
 
 urlpatterns = [

@@ -110,7 +110,7 @@ class Generator:
     def html_pool(self) -> list[tuple[str, str]]:
         """Markdown bodies rendered once with the forum's renderer (rendering every row would dominate)."""
         if self._html_pool is None:
-            from community.discussions.markdown import render
+            from discussions.markdown import render
 
             self._html_pool = []
             for _ in range(400):

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bench.datagen.generate import Generator, Sizes, allocate
-from community.discussions.models import Reply, Space, Topic
 from community.models import Activity, Community, Identity, Member
 from community.tenancy import community_scope, unscoped
+from discussions.models import Reply, Space, Topic
 
 
 def _counts() -> dict[str, int]:

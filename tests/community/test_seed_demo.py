@@ -2,9 +2,9 @@
 
 from django.core.management import call_command
 
-from community.discussions.models import Topic
 from community.models import Activity, Community, Identity, Member
 from community.tenancy import community_scope
+from discussions.models import Topic
 
 
 def test_seed_demo_is_idempotent(db):

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from community.discussions.models import PostPolicy, Space, SpaceVisibility
 from community.models import Community, Member
 from community.policy import Actor
 from community.tenancy import community_scope
+from discussions.models import PostPolicy, Space, SpaceVisibility
 from tests.factories import add_member, make_user, owner_of
 
 

@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from community.discussions.models import (
+from community.models import Member
+from discussions.models import (
     Bookmark,
     Draft,
     Notification,
@@ -15,7 +16,6 @@ from community.discussions.models import (
     Topic,
     TopicKind,
 )
-from community.models import Member
 
 
 def populate_forum(community) -> Topic:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from community.discussions.models import PostPolicy, Space
 from community.tenancy import community_scope
+from discussions.models import PostPolicy, Space
 from tests.factories import PASSWORD, add_member, make_community, make_user
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

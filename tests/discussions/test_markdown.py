@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from community.discussions.markdown import mention_names, render
+from discussions.markdown import mention_names, render
 
 
 class _Collect(HTMLParser):

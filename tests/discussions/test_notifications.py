@@ -3,11 +3,11 @@
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from community.discussions.models import Level, Notification, NotificationPreference, Subscription
-from community.discussions.services import drafts, notifications, replies, subscriptions, topics
-from community.discussions.tasks import publish_due_fanout_task
 from community.services.communities import ServiceError
 from community.tenancy import community_scope
+from discussions.models import Level, Notification, NotificationPreference, Subscription
+from discussions.services import drafts, notifications, replies, subscriptions, topics
+from discussions.tasks import publish_due_fanout_task
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -83,7 +83,7 @@ def test_email_respects_preferences(in_a):
 
 
 def test_reply_enqueues_the_email_task_on_commit(in_a, django_capture_on_commit_callbacks, monkeypatch):
-    from community.discussions import tasks
+    from discussions import tasks
 
     sent = []
     monkeypatch.setattr(tasks.send_notification_emails_task, "delay", lambda *args: sent.append(args))
@@ -137,8 +137,8 @@ def test_publish_fanout_enqueues_due_communities(in_a, monkeypatch):
 
     from django.utils import timezone
 
-    from community.discussions import tasks
-    from community.discussions.models import Topic
+    from discussions import tasks
+    from discussions.models import Topic
 
     topic = _topic(in_a, member=in_a.alice, publish_at=timezone.now() + timedelta(hours=1))
     Topic.objects.for_community(in_a.a).filter(pk=topic.pk).update(publish_at=timezone.now() - timedelta(minutes=1))

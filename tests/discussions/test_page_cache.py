@@ -3,12 +3,12 @@
 import pytest
 from django.test import Client
 
-from community.discussions.services import replies as reply_services
-from community.discussions.services import topics as topic_services
 from community.page_cache import HEADER, public_pages_changed
 from community.services import communities as community_services
 from community.services import profiles
 from community.tenancy import community_scope
+from discussions.services import replies as reply_services
+from discussions.services import topics as topic_services
 
 from .test_query_counts import add_replies, add_topics
 
@@ -149,7 +149,7 @@ def test_pages_are_cached_per_host(client, forum, topic, settings):
 
 
 def test_another_communitys_page_at_the_same_path_is_never_served(client, forum, topic):
-    from community.discussions.models import Topic
+    from discussions.models import Topic
 
     _get(client, f"/c/alpha/d/t/{topic.pk}/")
     with community_scope(forum.b.pk):

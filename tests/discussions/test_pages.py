@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from community.discussions.models import Draft, Reply, Topic, TopicKind
-from community.discussions.services import replies, topics
 from community.tenancy import community_scope
+from discussions.models import Draft, Reply, Topic, TopicKind
+from discussions.services import replies, topics
 from tests.discussions.conftest import make_space
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_private_group_space_is_hidden_from_members_outside_the_group(client, fo
 
 
 def test_group_members_read_the_group_space_everywhere_and_nobody_else_does(client, forum):
-    from community.discussions.services import spaces
+    from discussions.services import spaces
 
     topic = _topic(forum, member=forum.alice, space=forum.private, title="Inner circle")
     _reply(forum, topic, forum.alice, body="Inner reply about sourdough")
@@ -368,7 +368,7 @@ def test_related_topics_come_from_other_spaces_by_tag_but_never_from_hidden_ones
 
 
 def test_author_edits_a_topic_and_history_is_kept(client, forum):
-    from community.discussions.models import Revision
+    from discussions.models import Revision
 
     topic = _topic(forum)
     client.force_login(forum.world.bob)

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from community.discussions.models import Notification, Reaction, Reply, Topic, TopicReadState
 from community.tenancy import community_scope
+from discussions.models import Notification, Reaction, Reply, Topic, TopicReadState
 from tests.factories import add_member
 
 pytestmark = pytest.mark.django_db

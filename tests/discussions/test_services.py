@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from community.discussions.models import Notification, PollVote, Reaction, Reply, Revision, Topic, TopicKind
-from community.discussions.services import engagement, replies, topics
 from community.services.communities import ServiceError
+from discussions.models import Notification, PollVote, Reaction, Reply, Revision, Topic, TopicKind
+from discussions.services import engagement, replies, topics
 
 
 def _topic(forum, member=None, **kw):

@@ -1,8 +1,8 @@
 """Every post, reply, reaction, poll vote and accepted answer is also an Activity (source "forum")."""
 
-from community.discussions.models import TopicKind
-from community.discussions.services import engagement, replies, topics
 from community.models import Activity
+from discussions.models import TopicKind
+from discussions.services import engagement, replies, topics
 
 
 def test_forum_events_are_recorded_as_activities(in_a):

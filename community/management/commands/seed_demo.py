@@ -7,11 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from community.discussions.demo import seed_forum
 from community.models import ActivityKind, Community, Member, Organization, Role
 from community.services.activities import activity_ingest
 from community.services.communities import community_create
 from community.tenancy import community_scope
+from discussions.demo import seed_forum
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_SLUG = "demo"

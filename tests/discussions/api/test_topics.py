@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from community.discussions.models import Notification, TopicKind
-from community.discussions.services import replies, topics
 from community.tenancy import community_scope
+from discussions.models import Notification, TopicKind
+from discussions.services import replies, topics
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/c/alpha"

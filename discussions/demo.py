@@ -3,13 +3,13 @@
 Written through the services, so the demo also fills the activity stream and notifications like real use.
 """
 
-from community.discussions.models import Space, TopicKind
-from community.discussions.services.engagement import poll_vote, reaction_toggle
-from community.discussions.services.replies import answer_accept, reply_create
-from community.discussions.services.spaces import space_create
-from community.discussions.services.topics import topic_create
 from community.models import Community, Member
 from community.policy import Actor
+from discussions.models import Space, TopicKind
+from discussions.services.engagement import poll_vote, reaction_toggle
+from discussions.services.replies import answer_accept, reply_create
+from discussions.services.spaces import space_create
+from discussions.services.topics import topic_create
 
 
 def _actor(community: Community, member: Member) -> Actor:

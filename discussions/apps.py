@@ -4,6 +4,6 @@ from django.apps import AppConfig
 
 
 class DiscussionsConfig(AppConfig):
-    name = "community.discussions"
+    name = "discussions"
     label = "discussions"
     default_auto_field = "django.db.models.BigAutoField"
