@@ -3,7 +3,7 @@
 from django import forms
 
 from community.models import Role, Visibility
-from community.models.api_key import ALL_SCOPES
+from community.registry import api_scopes
 
 
 class CommunityCreateForm(forms.Form):
@@ -32,5 +32,5 @@ class MemberRoleForm(forms.Form):
 class ApiKeyForm(forms.Form):
     name = forms.CharField(max_length=100)
     scopes = forms.MultipleChoiceField(
-        choices=[(s, s) for s in ALL_SCOPES], widget=forms.CheckboxSelectMultiple, initial=list(ALL_SCOPES)
+        choices=lambda: [(s, s) for s in api_scopes()], widget=forms.CheckboxSelectMultiple, initial=api_scopes
     )

@@ -6,13 +6,15 @@ names the lowest role allowed and the API-key scope that grants it.
 
 from dataclasses import dataclass
 
+from community import registry
 from community.models import ApiKey, Community, Member, Role
 
 RANK = {Role.OWNER: 50, Role.ADMIN: 40, Role.MANAGER: 30, Role.MODERATOR: 20, Role.MEMBER: 10}
 VISITOR = 0  # anonymous or signed-in non-member; reads public communities only
 
 # action -> (lowest role, api-key scope). VISITOR actions still need a public community or membership.
-ACTIONS: dict[str, tuple[int, str | None]] = {
+# The core's actions; each app adds its own through community.registry (see action_rule).
+CORE_ACTIONS: dict[str, tuple[int, str | None]] = {
     "community.view": (VISITOR, "community:read"),
     "community.update": (RANK[Role.ADMIN], "community:write"),
     "dashboard.view": (RANK[Role.MODERATOR], None),
@@ -24,8 +26,6 @@ ACTIONS: dict[str, tuple[int, str | None]] = {
     "api_keys.manage": (RANK[Role.ADMIN], None),  # keys never mint keys
     "activities.view": (RANK[Role.MODERATOR], "activities:read"),
     "activities.write": (RANK[Role.MANAGER], "activities:write"),
-    "channels.view": (RANK[Role.MANAGER], "channels:read"),
-    "channels.manage": (RANK[Role.MANAGER], "channels:write"),
     "members.merge": (RANK[Role.MANAGER], "members:write"),
     "members.notes": (RANK[Role.MODERATOR], "members:write"),
     "members.import": (RANK[Role.MANAGER], "members:write"),
@@ -34,10 +34,6 @@ ACTIONS: dict[str, tuple[int, str | None]] = {
     "segments.manage": (RANK[Role.MANAGER], "members:write"),
     "organizations.view": (RANK[Role.MODERATOR], "members:read"),
     "organizations.manage": (RANK[Role.MANAGER], "members:write"),
-    "discussions.read": (VISITOR, "discussions:read"),
-    "discussions.post": (RANK[Role.MEMBER], "discussions:write"),
-    "discussions.moderate": (RANK[Role.MODERATOR], "discussions:write"),
-    "discussions.manage": (RANK[Role.MANAGER], "discussions:write"),
 }
 
 
@@ -63,8 +59,18 @@ class Actor:
         return self.rank >= RANK[Role.MODERATOR]
 
 
+def all_actions() -> dict[str, tuple[int, str | None]]:
+    return {**CORE_ACTIONS, **registry.app_actions()}
+
+
+def action_rule(action: str) -> tuple[int, str | None]:
+    """The (lowest rank, API-key scope) of an action; an unknown action is a programming error (KeyError)."""
+    rule = CORE_ACTIONS.get(action)
+    return rule if rule is not None else registry.app_actions()[action]
+
+
 def can(actor: Actor, action: str) -> bool:
-    lowest_role, scope = ACTIONS[action]
+    lowest_role, scope = action_rule(action)
     if actor.api_key is not None:
         return scope is not None and actor.api_key.is_active and actor.api_key.allows(scope)
     if lowest_role == VISITOR:

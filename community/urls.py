@@ -1,7 +1,11 @@
-"""Page routes of a community, mounted at /c/<community_slug>/ (and at / on a custom domain)."""
+"""Page routes of a community, mounted at /c/<community_slug>/ (and at / on a custom domain).
+
+The core's own routes first, then every app's includes from the registry (community/registry.py).
+"""
 
 from django.urls import include, path
 
+from . import registry
 from .views import manage, members, public
 
 app_name = "community"
@@ -37,7 +41,5 @@ urlpatterns = [
     path("manage/invitations/", manage.manage_invitations, name="manage_invitations"),
     path("manage/api-keys/", manage.manage_api_keys, name="manage_api_keys"),
     path("manage/settings/", manage.manage_settings, name="manage_settings"),
-    path("manage/channels/", include("integrations.urls")),
-    path("manage/<slug:area>/", manage.manage_area, name="manage_area"),
-    path("", include("discussions.urls")),
+    *(path(prefix, include(module)) for prefix, module in registry.community_url_includes()),
 ]

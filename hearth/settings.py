@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hearth API",
-    "DESCRIPTION": "Community management: members, activities, discussions, channels, moderation, insights.",
+    "DESCRIPTION": "Community management: members, activities, discussions and channels.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

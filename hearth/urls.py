@@ -5,12 +5,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from community import registry
 from community.views import public
 
+# The core API, then each registered app's (community/registry.py); mounted key-scoped and slug-scoped.
 api_v1 = [
     path("", include("community.api.urls")),
-    path("", include("integrations.api.urls")),
-    path("", include("discussions.api.urls")),
+    *(path("", include(module)) for module in registry.api_url_includes()),
 ]
 
 urlpatterns = [
@@ -18,7 +19,7 @@ urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
     path("communities/new/", public.community_create, name="community_create"),
     path("c/<slug:community_slug>/", include("community.urls")),
-    path("hooks/", include("integrations.webhook_urls")),  # channel webhooks: tenant comes from the connection
+    *(path(prefix, include(module)) for prefix, module in registry.root_url_includes()),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),
     path("api/v1/c/<slug:community_slug>/", include(api_v1)),

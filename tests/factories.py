@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from community.models import ApiKey, Community, Member, Role
-from community.models.api_key import ALL_SCOPES
 from community.policy import Actor
+from community.registry import api_scopes
 from community.services.api_keys import api_key_create
 from community.services.communities import community_create
 from community.tenancy import community_scope
@@ -43,14 +43,14 @@ def owner_of(community: Community) -> Member:
         return Member.objects.for_community(community).filter(role=Role.OWNER).select_related("user").first()
 
 
-def make_api_key(community: Community, scopes=ALL_SCOPES) -> tuple[ApiKey, str]:
+def make_api_key(community: Community, scopes=None) -> tuple[ApiKey, str]:
     owner = owner_of(community)
     with community_scope(community.pk):
         return api_key_create(
             community=community,
             actor=Actor(community=community, user_id=owner.user_id, member=owner),
             name="test key",
-            scopes=list(scopes),
+            scopes=list(api_scopes() if scopes is None else scopes),
         )
 
 

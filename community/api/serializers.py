@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from community.models import ApiKey, Community, Invitation, Role
-from community.models.api_key import ALL_SCOPES
+from community.registry import api_scopes
 
 
 class CommunitySerializer(serializers.ModelSerializer):
@@ -23,7 +23,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class ApiKeySerializer(serializers.ModelSerializer):
-    scopes = serializers.ListField(child=serializers.ChoiceField(choices=ALL_SCOPES), allow_empty=False)
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=api_scopes()), allow_empty=False)
 
     class Meta:
         model = ApiKey

@@ -5,9 +5,8 @@ from django.db import models
 
 from community.tenancy.models import CommunityOwned
 
-# Scopes are `<area>:<read|write>`; write implies read of the same area.
-AREAS = ("community", "members", "activities", "discussions", "channels", "moderation", "insights", "advocacy")
-ALL_SCOPES = tuple(f"{area}:{mode}" for area in AREAS for mode in ("read", "write"))
+# Scopes are `<area>:<read|write>`; write implies read of the same area. The areas are the core's and each
+# registered app's (community.registry.api_scopes).
 
 
 class ApiKey(CommunityOwned):

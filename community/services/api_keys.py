@@ -6,8 +6,8 @@ import secrets
 from django.utils import timezone
 
 from community.models import ApiKey, Community
-from community.models.api_key import ALL_SCOPES
 from community.policy import Actor, can
+from community.registry import api_scopes
 
 from .communities import ServiceError
 
@@ -31,7 +31,7 @@ def api_key_create(*, community: Community, actor: Actor, name: str, scopes: lis
     """Return the key and its secret, which is never shown again."""
     if not can(actor, "api_keys.manage"):
         raise ServiceError("Only admins manage API keys.", code="permission_denied")
-    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+    unknown = sorted(set(scopes) - set(api_scopes()))
     if unknown:
         raise ServiceError(f"Unknown scopes: {', '.join(unknown)}.", field="scopes")
     if not scopes:

@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from community import registry
 from community.forms import ApiKeyForm, CommunitySettingsForm, InvitationForm, MemberRoleForm
 from community.models import MemberStatus
+from community.policy import can
 from community.selectors import access_member, api_key_list, invitation_list, member_list
 from community.services import api_keys as api_key_services
 from community.services import communities as community_services
@@ -15,25 +17,17 @@ from community.services.communities import ServiceError
 
 from .scoping import community_page
 
-# The areas other apps fill; each entry is (label, url name). Kept here so the nav is one list.
-NAV = [
-    ("Overview", "community:manage_home"),
-    ("Members", "community:manage_members"),
-    ("Organizations", "community:manage_organizations"),
-    ("Invitations", "community:manage_invitations"),
-    ("Discussions", "community:discussions:latest"),
-    ("Channels", "community:integrations:channel_list"),
-    ("Moderation", "community:manage_area"),
-    ("Insights", "community:manage_area"),
-    ("Advocacy", "community:manage_area"),
-    ("API keys", "community:manage_api_keys"),
-    ("Settings", "community:manage_settings"),
-]
+
+def dashboard_nav(actor) -> list[tuple[str, str]]:
+    """The dashboard menu: every registered entry (community/registry.py) the actor's role may open."""
+    return [(entry.label, entry.url_name) for entry in registry.menu_entries() if can(actor, entry.action)]
 
 
-def _render(request, template, context=None, status=200):
-    base = {"community": request.community, "actor": request.actor, "nav": NAV}
+def dashboard_render(request, template, context=None, status=200):
+    """Render a dashboard page with the menu; every app's dashboard views render through this."""
+    base = {"community": request.community, "actor": request.actor, "nav": dashboard_nav(request.actor)}
     return render(request, template, {**base, **(context or {})}, status=status)
+
 
 
 @community_page("dashboard.view")
@@ -44,12 +38,7 @@ def manage_home(request, community_slug):
         "pending": members.filter(status=MemberStatus.PENDING).count(),
         "invitations": invitation_list(community=request.community).count(),
     }
-    return _render(request, "community/manage/home.html", {"stats": stats})
-
-
-@community_page("dashboard.view")
-def manage_area(request, community_slug, area):
-    return _render(request, "community/manage/area.html", {"area": area})
+    return dashboard_render(request, "community/manage/home.html", {"stats": stats})
 
 
 @require_POST
@@ -90,7 +79,7 @@ def manage_invitations(request, community_slug):
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("community:manage_invitations", community_slug=community_slug)
     invitations = list(invitation_list(community=request.community))
-    return _render(request, "community/manage/invitations.html", {"form": form, "invitations": invitations})
+    return dashboard_render(request, "community/manage/invitations.html", {"form": form, "invitations": invitations})
 
 
 @community_page("api_keys.manage")
@@ -113,7 +102,7 @@ def manage_api_keys(request, community_slug):
         else:
             form = ApiKeyForm()
     keys = list(api_key_list(community=request.community))
-    return _render(request, "community/manage/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
+    return dashboard_render(request, "community/manage/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
 
 
 @community_page("community.update")
@@ -129,4 +118,4 @@ def manage_settings(request, community_slug):
         else:
             messages.success(request, "Settings saved.")
             return redirect("community:manage_settings", community_slug=community_slug)
-    return _render(request, "community/manage/settings.html", {"form": form})
+    return dashboard_render(request, "community/manage/settings.html", {"form": form})

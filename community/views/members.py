@@ -43,7 +43,7 @@ from community.services import profiles as profile_services
 from community.services import segments as segment_services
 from community.services.communities import ServiceError
 
-from .manage import _render
+from .manage import dashboard_render
 from .paging import slice_page
 from .scoping import community_page
 
@@ -96,7 +96,7 @@ def member_directory_page(request, community_slug):
         "can_segments": can(request.actor, "segments.manage"),
         "open_suggestions": suggestion_list(community=community).count(),
     }
-    return _render(request, "community/manage/members.html", context)
+    return dashboard_render(request, "community/manage/members.html", context)
 
 
 def _csv_response(community, members):
@@ -210,7 +210,7 @@ def member_profile(request, community_slug, member_id):
         "can_export": can(request.actor, "members.export"),
         "can_erase": can(request.actor, "members.erase"),
     }
-    return _render(request, "community/manage/members_profile.html", context)
+    return dashboard_render(request, "community/manage/members_profile.html", context)
 
 
 def _profile_redirect(member_id, community_slug):
@@ -284,7 +284,7 @@ def merge_undo(request, community_slug, merge_id):
 @community_page("members.view")
 def suggestion_queue(request, community_slug):
     suggestions = list(suggestion_list(community=request.community)[:200])
-    return _render(
+    return dashboard_render(
         request,
         "community/manage/members_suggestions.html",
         {"suggestions": suggestions, "can_merge": can(request.actor, "members.merge")},
@@ -353,7 +353,7 @@ def member_import(request, community_slug):
                 )
                 return redirect("community:manage_members", community_slug=community_slug)
     context = {"report": report, "csv_text": csv_text, "error": error, "columns": sorted(import_services.BASE_COLUMNS)}
-    return _render(request, "community/manage/members_import.html", context, status=400 if error else 200)
+    return dashboard_render(request, "community/manage/members_import.html", context, status=400 if error else 200)
 
 
 @community_page("organizations.view")
@@ -375,7 +375,7 @@ def organization_list_page(request, community_slug):
                 "community:manage_organization", community_slug=community_slug, organization_id=organization.pk
             )
     organizations = list(organization_list(community=request.community)[:500])
-    return _render(
+    return dashboard_render(
         request,
         "community/manage/organizations.html",
         {"organizations": organizations, "can_manage": can(request.actor, "organizations.manage")},
@@ -388,7 +388,7 @@ def organization_page(request, community_slug, organization_id):
     organization = access_organization(community=community, organization_id=organization_id)
     members = list(member_directory(community=community, filters={"organization": organization.pk})[:200])
     activities = list(activity_list(community=community, filters={"organization": organization.pk})[:50])
-    return _render(
+    return dashboard_render(
         request,
         "community/manage/organization.html",
         {"organization": organization, "members": members, "activities": activities},
@@ -415,7 +415,7 @@ def custom_fields_page(request, community_slug):
             return redirect("community:manage_member_fields", community_slug=community_slug)
     from community.models import CustomFieldKind
 
-    return _render(
+    return dashboard_render(
         request,
         "community/manage/members_fields.html",
         {

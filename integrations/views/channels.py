@@ -4,13 +4,13 @@ from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from community.policy import can
 from community.services.communities import ServiceError
-from community.views.manage import NAV
+from community.views.manage import dashboard_render
 from community.views.scoping import community_page
 from integrations.connectors import KINDS, get_connector, kind_choices
 from integrations.forms import ConnectionForm, ResyncForm
@@ -25,11 +25,6 @@ from integrations.services import connections as services
 from integrations.services.inbox import inbox_replay
 
 
-def _render(request, template, context=None, status=200):
-    base = {"community": request.community, "actor": request.actor, "nav": NAV}
-    return render(request, template, {**base, **(context or {})}, status=status)
-
-
 def _detail(slug: str, connection_id: int):
     return redirect("community:integrations:channel_detail", community_slug=slug, connection_id=connection_id)
 
@@ -42,7 +37,7 @@ def channel_list(request, community_slug):
         "kinds": kind_choices(),
         "can_manage": can(request.actor, "channels.manage"),
     }
-    return _render(request, "integrations/list.html", context)
+    return dashboard_render(request, "integrations/list.html", context)
 
 
 @community_page("channels.manage")
@@ -61,7 +56,7 @@ def channel_connect(request, community_slug, kind):
         else:
             messages.success(request, f"{connection.display_name} is connected.")
             return _detail(community_slug, connection.pk)
-    return _render(request, "integrations/connect.html", {"form": form, "connector": get_connector(kind)})
+    return dashboard_render(request, "integrations/connect.html", {"form": form, "connector": get_connector(kind)})
 
 
 @community_page("channels.view")
@@ -92,7 +87,7 @@ def channel_detail(request, community_slug, connection_id):
         "webhook_url": webhook_url if connector.receives_webhooks else "",
         "masked": connection.masked_credentials,
     }
-    return _render(request, "integrations/detail.html", context)
+    return dashboard_render(request, "integrations/detail.html", context)
 
 
 @require_POST

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from community.models.api_key import ALL_SCOPES
 from community.policy import Actor
+from community.registry import api_scopes
 from community.selectors import member_for_user
 from community.services.api_keys import api_key_create
 from community.services.communities import ServiceError, community_create
@@ -45,6 +45,6 @@ class Command(BaseCommand):
                 member = member_for_user(community=community, user=user)
                 actor = Actor(community=community, user_id=user.pk, member=member)
                 _, raw_key = api_key_create(
-                    community=community, actor=actor, name="created by command", scopes=list(ALL_SCOPES)
+                    community=community, actor=actor, name="created by command", scopes=list(api_scopes())
                 )
             self.stdout.write(raw_key)

@@ -7,11 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from community import registry
 from community.models import ActivityKind, Community, Member, Organization, Role
 from community.services.activities import activity_ingest
 from community.services.communities import community_create
 from community.tenancy import community_scope
-from discussions.demo import seed_forum
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_SLUG = "demo"
@@ -73,7 +73,8 @@ class Command(BaseCommand):
             seed_people_activity(community)
             by_handle = {m.handle: m for m in Member.objects.for_community(community).exclude(handle="")}
             by_handle["owner"] = Member.objects.for_community(community).get(user=owner)
-            seed_forum(community, by_handle)
+            for seed in registry.demo_seeds():  # each app seeds its own part
+                seed(community, by_handle)
         self.stdout.write(self.style.SUCCESS(f"Demo community: /c/{DEMO_SLUG}/"))
         self.stdout.write(f"Demo login: {DEMO_EMAIL} / {password}")
 

@@ -1,0 +1,117 @@
+"""The registry apps plug into: URL includes, dashboard menu entries, API-key scope areas, policy actions, demo seeds.
+
+Each app calls `register(AppContribution(...))` from its `AppConfig.ready()`, so adding an area never edits the
+core: the core's urls, dashboard menu, API-key scopes, policy table and demo seed read what was registered.
+(The shape follows Django's admin autodiscovery and Sentry's/Saleor's plugin registries, kept small.)
+
+Registration happens during app loading, before any URLconf, form or serializer is imported, so everything that
+reads the registry at import time of those modules sees every app.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import import_module
+
+# The core's own API-key scope areas; apps add theirs.
+CORE_SCOPE_AREAS = ("community", "members", "activities")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One link of the manager dashboard's side menu, shown to actors the policy allows `action`."""
+
+    label: str
+    url_name: str  # reversed with the community slug as its only argument
+    action: str = "dashboard.view"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AppContribution:
+    label: str
+    # (prefix, module) pairs included under /c/<community_slug>/ (and at / on a custom domain), after the core's own
+    # routes, in registration order. The module's `app_name` namespaces its URL names under "community:".
+    community_urls: tuple[tuple[str, str], ...] = ()
+    # Modules included under /api/v1/ and /api/v1/c/<community_slug>/.
+    api_urls: tuple[str, ...] = ()
+    # (prefix, module) pairs mounted at the site root: routes whose tenant comes from something else (a webhook's
+    # connection id). They are never rewritten by the custom-domain middleware.
+    root_urls: tuple[tuple[str, str], ...] = ()
+    menu: tuple[MenuEntry, ...] = ()
+    scope_areas: tuple[str, ...] = ()
+    # action -> (lowest role rank, API-key scope or None), as in community.policy.CORE_ACTIONS.
+    actions: Mapping[str, tuple[int, str | None]] = field(default_factory=dict)
+    # Dotted path of `seed(community, members_by_handle) -> None`, run by `manage.py seed_demo`.
+    demo_seed: str | None = None
+
+
+class RegistryError(Exception):
+    pass
+
+
+_contributions: dict[str, AppContribution] = {}
+_actions: dict[str, tuple[int, str | None]] = {}  # merged view of every app's actions, rebuilt on register
+
+
+def register(contribution: AppContribution) -> None:
+    """Add an app's contribution; registering the same label twice replaces it (autoreload runs ready() again)."""
+    from community.policy import CORE_ACTIONS  # policy imports models; the registry is imported by app configs
+
+    known_areas = set(CORE_SCOPE_AREAS) | set(contribution.scope_areas)
+    for other in _contributions.values():
+        if other.label != contribution.label:
+            known_areas |= set(other.scope_areas)
+            clash = set(other.actions) & set(contribution.actions)
+            if clash:
+                raise RegistryError(f"{contribution.label} registers actions {sorted(clash)} of {other.label}")
+    clash = set(CORE_ACTIONS) & set(contribution.actions)
+    if clash:
+        raise RegistryError(f"{contribution.label} redefines core actions {sorted(clash)}")
+    for action, (_, scope) in contribution.actions.items():
+        if scope is not None and scope.partition(":")[0] not in known_areas:
+            raise RegistryError(f"action {action} of {contribution.label} needs the unknown scope {scope}")
+    _contributions[contribution.label] = contribution
+    _actions.clear()
+    _actions.update({action: rule for c in _contributions.values() for action, rule in c.actions.items()})
+
+
+def contributions() -> tuple[AppContribution, ...]:
+    return tuple(_contributions.values())
+
+
+def scope_areas() -> tuple[str, ...]:
+    return CORE_SCOPE_AREAS + tuple(area for c in _contributions.values() for area in c.scope_areas)
+
+
+def api_scopes() -> tuple[str, ...]:
+    """Every API-key scope: `<area>:<read|write>`; write implies read of the same area (ApiKey.allows)."""
+    return tuple(f"{area}:{mode}" for area in scope_areas() for mode in ("read", "write"))
+
+
+def app_actions() -> Mapping[str, tuple[int, str | None]]:
+    return _actions
+
+
+def menu_entries() -> list[MenuEntry]:
+    return sorted((entry for c in _contributions.values() for entry in c.menu), key=lambda entry: entry.order)
+
+
+def community_url_includes() -> list[tuple[str, str]]:
+    return [pair for c in _contributions.values() for pair in c.community_urls]
+
+
+def api_url_includes() -> list[str]:
+    return [module for c in _contributions.values() for module in c.api_urls]
+
+
+def root_url_includes() -> list[tuple[str, str]]:
+    return [pair for c in _contributions.values() for pair in c.root_urls]
+
+
+def demo_seeds() -> list[Callable]:
+    seeds = []
+    for c in _contributions.values():
+        if c.demo_seed:
+            module, _, name = c.demo_seed.rpartition(".")
+            seeds.append(getattr(import_module(module), name))
+    return seeds
