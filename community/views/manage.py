@@ -29,7 +29,6 @@ def dashboard_render(request, template, context=None, status=200):
     return render(request, template, {**base, **(context or {})}, status=status)
 
 
-
 @community_page("dashboard.view")
 def manage_home(request, community_slug):
     members = member_list(community=request.community)
