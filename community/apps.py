@@ -9,6 +9,7 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from community.policy import CORE_ACTIONS
         from community.registry import AppContribution, MenuEntry, register
         from community.tenancy.grants import grant_application_role
 
@@ -17,6 +18,7 @@ class CommunityConfig(AppConfig):
         register(
             AppContribution(
                 label="community",
+                actions=CORE_ACTIONS,
                 menu=(
                     MenuEntry("Overview", "community:manage_home", order=10),
                     MenuEntry("Members", "community:manage_members", "members.view", order=20),

@@ -13,7 +13,7 @@ RANK = {Role.OWNER: 50, Role.ADMIN: 40, Role.MANAGER: 30, Role.MODERATOR: 20, Ro
 VISITOR = 0  # anonymous or signed-in non-member; reads public communities only
 
 # action -> (lowest role, api-key scope). VISITOR actions still need a public community or membership.
-# The core's actions; each app adds its own through community.registry (see action_rule).
+# The core's actions, registered by CommunityConfig.ready(); each app registers its own (community/registry.py).
 CORE_ACTIONS: dict[str, tuple[int, str | None]] = {
     "community.view": (VISITOR, "community:read"),
     "community.update": (RANK[Role.ADMIN], "community:write"),
@@ -60,13 +60,14 @@ class Actor:
 
 
 def all_actions() -> dict[str, tuple[int, str | None]]:
-    return {**CORE_ACTIONS, **registry.app_actions()}
+    return dict(registry.actions())
 
 
 def action_rule(action: str) -> tuple[int, str | None]:
-    """The (lowest rank, API-key scope) of an action; an unknown action is a programming error (KeyError)."""
-    rule = CORE_ACTIONS.get(action)
-    return rule if rule is not None else registry.app_actions()[action]
+    """The (lowest rank, API-key scope) of an action; an unknown action is a programming error (KeyError).
+
+    The core's CORE_ACTIONS and every app's are registered by their AppConfig.ready() (community/registry.py)."""
+    return registry.actions()[action]
 
 
 def can(actor: Actor, action: str) -> bool:

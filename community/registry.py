@@ -39,7 +39,7 @@ class AppContribution:
     root_urls: tuple[tuple[str, str], ...] = ()
     menu: tuple[MenuEntry, ...] = ()
     scope_areas: tuple[str, ...] = ()
-    # action -> (lowest role rank, API-key scope or None), as in community.policy.CORE_ACTIONS.
+    # action -> (lowest role rank, API-key scope or None). The core registers community.policy.CORE_ACTIONS itself.
     actions: Mapping[str, tuple[int, str | None]] = field(default_factory=dict)
     # Dotted path of `seed(community, members_by_handle) -> None`, run by `manage.py seed_demo`.
     demo_seed: str | None = None
@@ -55,8 +55,6 @@ _actions: dict[str, tuple[int, str | None]] = {}  # merged view of every app's a
 
 def register(contribution: AppContribution) -> None:
     """Add an app's contribution; registering the same label twice replaces it (autoreload runs ready() again)."""
-    from community.policy import CORE_ACTIONS  # policy imports models; the registry is imported by app configs
-
     known_areas = set(CORE_SCOPE_AREAS) | set(contribution.scope_areas)
     for other in _contributions.values():
         if other.label != contribution.label:
@@ -64,9 +62,6 @@ def register(contribution: AppContribution) -> None:
             clash = set(other.actions) & set(contribution.actions)
             if clash:
                 raise RegistryError(f"{contribution.label} registers actions {sorted(clash)} of {other.label}")
-    clash = set(CORE_ACTIONS) & set(contribution.actions)
-    if clash:
-        raise RegistryError(f"{contribution.label} redefines core actions {sorted(clash)}")
     for action, (_, scope) in contribution.actions.items():
         if scope is not None and scope.partition(":")[0] not in known_areas:
             raise RegistryError(f"action {action} of {contribution.label} needs the unknown scope {scope}")
@@ -88,7 +83,7 @@ def api_scopes() -> tuple[str, ...]:
     return tuple(f"{area}:{mode}" for area in scope_areas() for mode in ("read", "write"))
 
 
-def app_actions() -> Mapping[str, tuple[int, str | None]]:
+def actions() -> Mapping[str, tuple[int, str | None]]:
     return _actions
 
 
