@@ -1,1 +1,1 @@
-"""Synthetic, skewed Hearth data for benchmarks: `manage.py generate_data` and the bench suite use it."""
+"""Synthetic, skewed Hearth data for benchmarks: `python -m bench.datagen` and the bench suite use it."""

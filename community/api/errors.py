@@ -6,7 +6,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from community.services.communities import ServiceError
+from community.errors import ServiceError
 
 SERVICE_STATUS = {
     "permission_denied": status.HTTP_403_FORBIDDEN,

@@ -33,7 +33,9 @@ class CurrentCommunityView(CommunityMixin, APIView):
     def patch(self, request, *args, **kwargs):
         serializer = CommunitySerializer(self.community, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        community = community_services.community_update(community=self.community, **serializer.validated_data)
+        community = community_services.community_update(
+            community=self.community, actor=self.actor, **serializer.validated_data
+        )
         return Response(CommunitySerializer(community).data)
 
 

@@ -16,9 +16,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from community.errors import ServiceError
 from community.models import Activity, ActivityKind, Community, Member
 
-from .communities import ServiceError
 from .identities import identities_resolve, identity_key
 from .key_probe import probe_by_key
 from .sentiment import LABELS as SENTIMENT_LABELS

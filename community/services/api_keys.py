@@ -5,11 +5,10 @@ import secrets
 
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import ApiKey, Community
 from community.policy import Actor, can
 from community.registry import api_scopes
-
-from .communities import ServiceError
 
 KEY_PREFIX = "hth"
 

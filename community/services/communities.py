@@ -3,20 +3,12 @@
 from django.core.cache import cache
 from django.db import transaction
 
+from community.errors import ServiceError
 from community.models import Community, Member, Role
 from community.page_cache import public_pages_changed
+from community.policy import Actor, can
 from community.selectors import domain_cache_key
 from community.tenancy import community_scope
-
-
-class ServiceError(Exception):
-    """A rule refused the change; the message is safe to show to the user."""
-
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
 
 
 def community_create(*, name: str, slug: str, owner, visibility: str = "public", description: str = "") -> Community:
@@ -39,7 +31,10 @@ def community_create(*, name: str, slug: str, owner, visibility: str = "public",
     return community
 
 
-def community_update(*, community: Community, **fields) -> Community:
+def community_update(*, community: Community, actor: Actor, **fields) -> Community:
+    """Change the community's name, description, visibility, domain or settings: admins and owners only."""
+    if not can(actor, "community.update"):
+        raise ServiceError("Only admins change the community's settings.", code="permission_denied")
     allowed = {"name", "description", "visibility", "domain", "settings"}
     unknown = set(fields) - allowed
     if unknown:

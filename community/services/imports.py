@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import Community, CustomField, Member, MemberStatus, Organization
 from community.policy import Actor, can
 
-from .communities import ServiceError
 from .profiles import clean_tags, custom_values_clean
 
 MAX_ROWS = 5000

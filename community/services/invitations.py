@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import Community, Invitation, Member, MemberStatus, Role
 from community.policy import RANK, Actor, can
 
-from .communities import ServiceError, display_name_for
+from .communities import display_name_for
 
 INVITATION_SALT = "hearth.invitation"
 INVITATION_DAYS = 7

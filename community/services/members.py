@@ -2,11 +2,12 @@
 
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import Community, Member, MemberStatus, Role
 from community.policy import Actor, can, can_assign_role
 
 from .activities import activity_record
-from .communities import ServiceError, display_name_for
+from .communities import display_name_for
 
 
 def member_join(*, community: Community, user) -> Member:

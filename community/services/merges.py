@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import (
     Activity,
     Community,
@@ -18,7 +19,6 @@ from community.page_cache import public_pages_changed
 from community.policy import RANK, Actor, can
 
 from .audit import audit_record
-from .communities import ServiceError
 
 CLOSED = (MemberStatus.MERGED, MemberStatus.ERASED)
 

@@ -3,10 +3,9 @@
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from community.errors import ServiceError
 from community.models import Community, Member, Organization
 from community.policy import Actor, can
-
-from .communities import ServiceError
 
 
 def _clean_domains(domains) -> list[str]:

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Q
 
+from community.errors import ServiceError
 from community.models import (
     Activity,
     Community,
@@ -18,7 +19,6 @@ from community.page_cache import public_pages_changed
 from community.policy import Actor, can
 
 from .audit import audit_record
-from .communities import ServiceError
 
 ERASED_NAME = "Erased member"
 PROFILE_FIELDS = (

@@ -6,11 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import connection
 
+from community.errors import ServiceError
 from community.models import Community, CustomField, CustomFieldKind, Member, Organization, StaffNote
 from community.page_cache import public_pages_changed
 from community.policy import Actor, can
-
-from .communities import ServiceError
 
 PROFILE_FIELDS = {"display_name", "handle", "email", "emails", "avatar_url", "bio", "location", "tags", "organization"}
 

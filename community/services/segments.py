@@ -2,11 +2,10 @@
 
 from django.db import IntegrityError, transaction
 
+from community.errors import ServiceError
 from community.models import Community, Segment
 from community.policy import Actor, can
 from community.selectors.members import clean_filters
-
-from .communities import ServiceError
 
 
 def segment_create(*, community: Community, actor: Actor, name: str, filters: dict) -> Segment:

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from community import registry
+from community.errors import ServiceError
 from community.forms import ApiKeyForm, CommunitySettingsForm, InvitationForm, MemberRoleForm
 from community.models import MemberStatus
 from community.policy import can
@@ -13,7 +14,6 @@ from community.services import api_keys as api_key_services
 from community.services import communities as community_services
 from community.services import invitations as invitation_services
 from community.services import members as member_services
-from community.services.communities import ServiceError
 
 from .scoping import community_page
 
@@ -111,7 +111,7 @@ def manage_settings(request, community_slug):
     form = CommunitySettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            community_services.community_update(community=community, **form.cleaned_data)
+            community_services.community_update(community=community, actor=request.actor, **form.cleaned_data)
         except Exception as error:
             form.add_error(None, getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)])))
         else:

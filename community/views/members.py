@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from community.errors import ServiceError
 from community.forms import MemberRoleForm
 from community.models import ActivityKind, MemberStatus, Role
 from community.policy import can
@@ -41,7 +42,6 @@ from community.services import organizations as organization_services
 from community.services import privacy as privacy_services
 from community.services import profiles as profile_services
 from community.services import segments as segment_services
-from community.services.communities import ServiceError
 
 from .manage import dashboard_render
 from .paging import slice_page

@@ -2,18 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from community.errors import ServiceError
 from community.forms import CommunityCreateForm
 from community.page_cache import anonymous_page_cache
 from community.selectors import communities_of_user, community_get_by_slug, public_communities
+from community.selectors.health import health_checks
 from community.services import communities as community_services
 from community.services import invitations as invitation_services
 from community.services import members as member_services
-from community.services.communities import ServiceError
 from community.tenancy import community_scope
 
 from .scoping import community_page
@@ -97,20 +97,6 @@ def invitation_accept(request, community_slug, token):
 
 def healthz(request):
     """Database and broker reachable: 200 with details, 503 otherwise."""
-    from hearth.celery import app as celery_app
-
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as error:
-        checks["database"] = f"error: {error.__class__.__name__}"
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        checks["broker"] = "ok"
-    except Exception as error:
-        checks["broker"] = f"error: {error.__class__.__name__}"
+    checks = health_checks()
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)

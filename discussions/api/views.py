@@ -13,7 +13,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from community.api.base import CommunityViewSet
-from community.services.communities import ServiceError
+from community.errors import ServiceError
 
 from .. import selectors
 from ..models import Notification, Reply, Space, Subscription, Topic

@@ -6,9 +6,9 @@ import re
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from community.errors import ServiceError
 from community.models import Community, Member, MemberStatus
 from community.policy import Actor
-from community.services.communities import ServiceError
 
 from .. import markdown
 

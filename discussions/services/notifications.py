@@ -5,15 +5,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import Community, Member, MemberStatus
 from community.policy import Actor
-from community.services.communities import ServiceError
+from community.task_queue import enqueue_on_commit
 
 from ..models import (
     Digest,
@@ -72,10 +72,7 @@ def notify(
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.kind in EMAIL_PREF]
     if ids:
-        from ..tasks import send_notification_emails_task
-
-        community_id = community.pk
-        transaction.on_commit(lambda: send_notification_emails_task.delay(community_id, ids))
+        enqueue_on_commit("discussions.send_notification_emails", community.pk, ids)
     return created
 
 

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from community.services.communities import ServiceError
+from community.errors import ServiceError
 
 from ..services.notifications import unread_count
 

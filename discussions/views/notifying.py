@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from community.errors import ServiceError
 from community.policy import Actor
 from community.selectors import community_get_by_slug
-from community.services.communities import ServiceError
 from community.tenancy import community_scope
 from community.views.scoping import community_page
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from community.services.communities import ServiceError
+from community.errors import ServiceError
 from community.views.scoping import community_page
 
 from .. import permissions, selectors

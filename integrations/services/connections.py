@@ -9,10 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import Community, Role
 from community.policy import Actor, can
 from community.selectors import staff_emails
-from community.services.communities import ServiceError
+from community.task_queue import enqueue_on_commit
 from community.tenancy import community_scope
 from integrations import http
 from integrations.connectors import KINDS, get_connector
@@ -141,9 +142,7 @@ def connection_resume(*, community: Community, actor: Actor, connection: Channel
         .values_list("pk", flat=True)[:1000]
     )
     if pending:
-        from integrations.tasks import process_inbox_task
-
-        transaction.on_commit(lambda: process_inbox_task.delay(community.pk, pending))
+        enqueue_on_commit("integrations.process_inbox", community.pk, pending)
     return connection
 
 
@@ -160,9 +159,7 @@ def connection_resync_from(
     connection.sync_cursor = connector.cursor_since(connection, since)
     connection.next_poll_at = timezone.now()
     connection.save(update_fields=["sync_cursor", "next_poll_at"])
-    from integrations.tasks import sync_connection_task
-
-    transaction.on_commit(lambda: sync_connection_task.delay(community.pk, connection.pk, "resync"))
+    enqueue_on_commit("integrations.sync_connection", community.pk, connection.pk, "resync")
     return connection
 
 

@@ -3,13 +3,13 @@
 import logging
 from collections import defaultdict
 
-from django.db import transaction
 from django.utils import timezone
 
+from community.errors import ServiceError
 from community.models import Community
 from community.policy import Actor, can
 from community.services.activities import activity_ingest
-from community.services.communities import ServiceError
+from community.task_queue import enqueue_on_commit
 from integrations.connectors import get_connector
 from integrations.connectors.base import MalformedPayload, RawEvent, UnknownEvent, header
 from integrations.models import ChannelConnection, InboxEvent, InboxStatus
@@ -138,9 +138,7 @@ def inbox_replay(*, community: Community, actor: Actor | None, events: list[Inbo
     if not ids:
         return 0
     InboxEvent.objects.for_community(community).filter(pk__in=ids).update(status=InboxStatus.RECEIVED, error="")
-    from integrations.tasks import process_inbox_task
-
-    transaction.on_commit(lambda: process_inbox_task.delay(community.pk, ids))
+    enqueue_on_commit("integrations.process_inbox", community.pk, ids)
     return len(ids)
 
 

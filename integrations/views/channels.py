@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from community.errors import ServiceError
 from community.policy import can
-from community.services.communities import ServiceError
 from community.views.manage import dashboard_render
 from community.views.scoping import community_page
 from integrations.connectors import KINDS, get_connector, kind_choices

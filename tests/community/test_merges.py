@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from community.errors import ServiceError
 from community.models import Activity, AuditEntry, Identity, Member, MemberStatus, MergeSuggestion, SuggestionStatus
 from community.policy import Actor
 from community.services.activities import activity_ingest
-from community.services.communities import ServiceError
 from community.services.merges import member_merge, member_unmerge, suggestion_accept
 from community.tenancy import community_scope
 from tests.factories import owner_of

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.core import mail
 
 from community.models import Community, Invitation, Member, MemberStatus, Role, Visibility
@@ -132,17 +133,41 @@ def test_custom_domain_serves_the_community(client, world):
     assert "Alpha" in response.content.decode()
 
 
+def _owner_actor(community):
+    from community.policy import Actor
+    from tests.factories import owner_of
+
+    owner = owner_of(community)
+    return Actor(community=community, user_id=owner.user_id, member=owner)
+
+
+def test_a_moderator_cannot_change_the_community_and_nothing_changes(world):
+    from community.errors import ServiceError
+    from community.policy import Actor
+    from community.services.communities import community_update
+
+    with community_scope(world.a.pk):
+        world.bob_member.role = "moderator"
+        world.bob_member.save(update_fields=["role"])
+        actor = Actor(community=world.a, user_id=world.bob.pk, member=world.bob_member)
+        with pytest.raises(ServiceError):
+            community_update(community=world.a, actor=actor, name="Taken over", visibility="private")
+    world.a.refresh_from_db()
+    assert world.a.name == "Alpha" and world.a.visibility == "public"
+
+
 def test_changing_the_custom_domain_takes_effect_at_once(client, world, django_capture_on_commit_callbacks):
     from django.test import override_settings
 
     from community.services.communities import community_update
 
     hosts = ["old.alpha.example", "new.alpha.example", "testserver"]
-    community_update(community=world.a, domain="old.alpha.example")
+    actor = _owner_actor(world.a)
+    community_update(community=world.a, actor=actor, domain="old.alpha.example")
     with override_settings(ALLOWED_HOSTS=hosts):
         assert client.get("/", HTTP_HOST="old.alpha.example").context["community"] == world.a  # now cached
         with django_capture_on_commit_callbacks(execute=True):
-            community_update(community=world.a, domain="new.alpha.example")
+            community_update(community=world.a, actor=actor, domain="new.alpha.example")
         assert client.get("/", HTTP_HOST="new.alpha.example").context["community"] == world.a
         assert "community" not in (client.get("/", HTTP_HOST="old.alpha.example").context or {})
 

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from community.errors import ServiceError
 from community.models import Activity, AuditEntry, Identity, Member, MemberStatus, StaffNote
 from community.policy import Actor
 from community.services.activities import activity_ingest
-from community.services.communities import ServiceError
 from community.services.privacy import member_erase, member_export
 from community.services.profiles import staff_note_add
 from community.tenancy import community_scope

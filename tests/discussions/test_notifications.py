@@ -3,7 +3,7 @@
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from community.services.communities import ServiceError
+from community.errors import ServiceError
 from community.tenancy import community_scope
 from discussions.models import Level, Notification, NotificationPreference, Subscription
 from discussions.services import drafts, notifications, replies, subscriptions, topics

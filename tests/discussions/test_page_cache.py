@@ -4,11 +4,13 @@ import pytest
 from django.test import Client
 
 from community.page_cache import HEADER, public_pages_changed
+from community.policy import Actor
 from community.services import communities as community_services
 from community.services import profiles
 from community.tenancy import community_scope
 from discussions.services import replies as reply_services
 from discussions.services import topics as topic_services
+from tests.factories import owner_of
 
 from .test_query_counts import add_replies, add_topics
 
@@ -125,7 +127,9 @@ def test_a_visitor_with_a_session_or_messages_is_not_served_the_shared_page(clie
 
 def test_private_communities_are_never_cached(client, forum, topic, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), community_scope(forum.a.pk):
-        community_services.community_update(community=forum.a, visibility="private")
+        owner = owner_of(forum.a)
+        actor = Actor(community=forum.a, user_id=owner.user_id, member=owner)
+        community_services.community_update(community=forum.a, actor=actor, visibility="private")
     client.force_login(forum.world.bob)
     url = f"/c/alpha/d/t/{topic.pk}/"
     assert HEADER not in _get(client, url)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from community.services.communities import ServiceError
+from community.errors import ServiceError
 from discussions.models import Notification, PollVote, Reaction, Reply, Revision, Topic, TopicKind
 from discussions.services import engagement, replies, topics
 

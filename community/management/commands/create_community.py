@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from community.errors import ServiceError
 from community.policy import Actor
 from community.registry import api_scopes
 from community.selectors import member_for_user
 from community.services.api_keys import api_key_create
-from community.services.communities import ServiceError, community_create
+from community.services.communities import community_create
 from community.tenancy import community_scope
 
 
