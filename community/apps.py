@@ -9,6 +9,7 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from community import checks  # noqa: F401  (registers the system checks)
         from community.policy import CORE_ACTIONS
         from community.registry import AppContribution, MenuEntry, register
         from community.tenancy.grants import grant_application_role

@@ -11,6 +11,7 @@ class IntegrationsConfig(AppConfig):
         from community.models import Role
         from community.policy import RANK
         from community.registry import AppContribution, MenuEntry, register
+        from integrations import checks  # noqa: F401  (registers the system checks)
 
         register(
             AppContribution(

@@ -18,6 +18,7 @@ def test_production_settings_pass_check_deploy():
             "SECRET_KEY": "p" * 20 + "-production-secret-with-enough-entropy-0123456789abcdef",
             "ALLOWED_HOSTS": "hearth.example.com",
             "DEBUG": "0",
+            "HEARTH_FERNET_KEYS": "x" * 43 + "=",
             "HEARTH_TESTING": "0",
         }
     )

@@ -6,12 +6,21 @@ from django.db.models import Q
 from community.errors import ServiceError
 from community.models import Community, Member, Organization
 from community.policy import Actor, can
+from community.weburls import is_web_url
 
 
 def _clean_domains(domains) -> list[str]:
     if isinstance(domains, str):
         domains = domains.replace(",", " ").split()
     return sorted({d.strip().lower().lstrip("@") for d in domains or [] if d.strip()})
+
+
+def _clean_website(website) -> str:
+    # The dashboard form and the API both land here, so a javascript: link cannot be stored by either path.
+    website = str(website or "").strip()
+    if website and not is_web_url(website):
+        raise ServiceError("The website must be an http:// or https:// address.", field="website")
+    return website
 
 
 def organization_create(
@@ -22,6 +31,7 @@ def organization_create(
         raise ServiceError("You may not manage organizations.", code="permission_denied")
     if not name.strip():
         raise ServiceError("Give the organization a name.", field="name")
+    website = _clean_website(website)
     try:
         with transaction.atomic():
             organization = Organization.objects.create(
@@ -45,6 +55,8 @@ def organization_update(*, community: Community, actor: Actor, organization: Org
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if "domains" in fields:
         fields["domains"] = _clean_domains(fields["domains"])
+    if "website" in fields:
+        fields["website"] = _clean_website(fields["website"])
     for key, value in fields.items():
         setattr(organization, key, value)
     try:
