@@ -90,6 +90,12 @@ if os.environ.get("MIGRATION_DATABASE_URL"):
 _test_db_name = "test_hearth" + os.environ.get("HEARTH_TEST_DB_SUFFIX", "")
 for _alias in DATABASES.values():
     _alias["TEST"] = {"NAME": _test_db_name}
+# Behind PgBouncer in transaction pooling (docker-compose.yml) a client owns a server connection only for one
+# transaction: no server-side cursors or prepared statements across transactions. The tenant scope is already
+# transaction-local (set_config(..., true)), which tests/tenancy/test_pgbouncer.py proves through a real PgBouncer.
+if env.flag("HEARTH_DB_POOLER", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # The NOLOGIN BYPASSRLS role the app role may switch to for the one logged bypass (tenancy.unscoped).
 DATABASE_BYPASS_ROLE = os.environ.get("HEARTH_DB_BYPASS_ROLE", "hearth_bypass")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -32,8 +32,10 @@ def test_every_long_running_service_has_a_healthcheck():
 
 
 def test_web_waits_for_healthy_dependencies_and_migrations():
-    depends = compose_services()["web"]["depends_on"]
-    assert depends["db"]["condition"] == "service_healthy"
+    services = compose_services()
+    depends = services["web"]["depends_on"]
+    assert depends["pgbouncer"]["condition"] == "service_healthy"
+    assert services["pgbouncer"]["depends_on"]["db"]["condition"] == "service_healthy"
     assert depends["redis"]["condition"] == "service_healthy"
     assert depends["migrate"]["condition"] == "service_completed_successfully"
 
@@ -45,6 +47,15 @@ def test_migrate_runs_as_owner_and_app_as_app_role():
         assert "hearth_app" in env["DATABASE_URL"]
         assert "hearth_owner" in env["MIGRATION_DATABASE_URL"]
         assert env["DEBUG"] == "0"
+
+
+def test_app_role_goes_through_pgbouncer_in_transaction_mode():
+    services = compose_services()
+    assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert "@pgbouncer:" in env["DATABASE_URL"] and env["HEARTH_DB_POOLER"] == "1"
+        assert "@db:" in env["MIGRATION_DATABASE_URL"]  # DDL and the owner role bypass the pooler
 
 
 def test_db_init_reuses_bootstrap_sql():
