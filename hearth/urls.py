@@ -30,4 +30,4 @@ urlpatterns = [
 if settings.BENCH_BASELINE:  # hand-written-SQL twins of the forum pages, for the same-server bench ratios
     urlpatterns.append(path("bench/", include("bench.baseline_views")))
 
-handler500 = "hearth.outage.handler500"  # database or broker down -> 503, not 500
+handler500 = "community.views.outage.handler500"  # database or broker down -> 503, not 500
