@@ -7,7 +7,7 @@ from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from hearth import outage
+from community.views import outage
 
 
 @pytest.fixture
