@@ -88,3 +88,36 @@ def can_assign_role(actor: Actor, target: Member, new_role: str) -> bool:
     if Role.OWNER in (new_role, target.role):
         return actor.rank >= RANK[Role.OWNER]
     return True
+
+
+# An API key acts like a manager on people: on members and moderators, never on managers, admins or owners.
+API_KEY_RANK_OVER_PEOPLE = RANK[Role.MANAGER]
+
+
+def _rank_over_people(actor: Actor) -> int:
+    return API_KEY_RANK_OVER_PEOPLE if actor.api_key is not None else actor.rank
+
+
+def can_act_on(actor: Actor, target: Member) -> bool:
+    """Status and identity edits on another member: only on someone the actor strictly outranks.
+
+    A role never acts on a member who outranks it, nor on an equal: a manager cannot ban the owner or another
+    manager. Role changes have their own rule (can_assign_role)."""
+    return _rank_over_people(actor) > RANK[Role(target.role)]
+
+
+def can_merge(actor: Actor, target: Member, source: Member) -> bool:
+    """Merging (or unmerging) two members: the actor outranks both, or is an owner/admin acting on its own rank.
+
+    A merge moves a login and possibly a role, so a member who outranks the actor, or an owner/admin, is merged only
+    by an owner (or admin); moving a login (`source` has a user) is admin-only; API keys never move logins."""
+    if not can(actor, "members.merge"):
+        return False
+    rank = _rank_over_people(actor)
+    for member in (target, source):
+        member_rank = RANK[Role(member.role)]
+        privileged = member.role in (Role.OWNER, Role.ADMIN)
+        if not (member_rank < rank or (privileged and actor.api_key is None and rank >= member_rank)):
+            return False
+    moves_login = source.user_id is not None
+    return not moves_login or (actor.api_key is None and actor.rank >= RANK[Role.ADMIN])

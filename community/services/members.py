@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from community.errors import ServiceError
 from community.models import Community, Member, MemberStatus, Role
-from community.policy import Actor, can, can_assign_role
+from community.policy import Actor, can, can_act_on, can_assign_role
 
 from .activities import activity_record
 from .communities import display_name_for
@@ -77,6 +77,14 @@ def member_update(*, community: Community, actor: Actor, member: Member, **field
         raise ServiceError("You may not change members.", code="permission_denied")
     if "status" in fields and fields["status"] not in MemberStatus.values:
         raise ServiceError(f"Unknown status {fields['status']!r}.", field="status")
+    # Banning or suspending follows the rank rule: never someone of the actor's rank or higher. No one outranks an
+    # owner, so no one can ban or suspend one: a community always keeps its active owners.
+    if "status" in fields and fields["status"] != member.status and not can_act_on(actor, member):
+        raise ServiceError(
+            "You may not change the status of someone of your rank or higher.",
+            code="permission_denied",
+            field="status",
+        )
     for key, value in fields.items():
         setattr(member, key, value)
     member.full_clean(exclude=["community", "user"])

@@ -16,7 +16,7 @@ from community.models import (
     SuggestionStatus,
 )
 from community.page_cache import public_pages_changed
-from community.policy import RANK, Actor, can
+from community.policy import RANK, Actor, can, can_merge
 
 from .audit import audit_record
 
@@ -27,6 +27,11 @@ def member_merge(*, community: Community, actor: Actor, target: Member, source: 
     """Move `source`'s identities and activities to `target`; `source` stays, marked merged, for an unmerge."""
     if not can(actor, "members.merge"):
         raise ServiceError("You may not merge members.", code="permission_denied")
+    if not can_merge(actor, target, source):
+        raise ServiceError(
+            "Only an owner or admin merges members who hold a login, a staff role of your rank or higher.",
+            code="permission_denied",
+        )
     if source.pk == target.pk:
         raise ServiceError("Choose two different members.", field="source")
     if source.status in CLOSED or target.status in CLOSED:
@@ -50,12 +55,14 @@ def member_merge(*, community: Community, actor: Actor, target: Member, source: 
             "added_tags": sorted(set(source.tags) - set(target.tags)),
             "added_emails": sorted({e for e in [source.email, *source.emails] if e} - {target.email, *target.emails}),
             "target_organization_id": target.organization_id,
+            "target_role": target.role,  # undo restores both roles exactly
         }
         if source.user_id:
             user_id, role = source.user_id, source.role
             Member.objects.for_community(community).filter(pk=source.pk).update(user=None)
             target.user_id = user_id
-            if RANK[role] > RANK[target.role]:
+            # Never above the actor's own rank (can_merge already refused merges of anyone who outranks the actor).
+            if RANK[target.role] < RANK[role] <= actor.rank:
                 target.role = role
         target.tags = sorted(set(target.tags) | set(source.tags))
         target.emails = [*target.emails, *state["added_emails"]]
@@ -95,9 +102,12 @@ def member_unmerge(*, community: Community, actor: Actor, merge: MemberMerge) ->
     public_pages_changed(community.pk)
     members = Member.objects.for_community(community).in_bulk([merge.source_id, merge.target_id])
     source, target = members[merge.source_id], members[merge.target_id]
+    state = merge.source_state
+    restored_source = Member(role=state.get("role", source.role), user_id=state.get("user_id"))
+    if not can_merge(actor, target, restored_source):
+        raise ServiceError("Only an owner or admin undoes this merge.", code="permission_denied")
     if target.status in CLOSED:
         raise ServiceError("Undo the later merge (or erase) of the target first.", code="conflict")
-    state = merge.source_state
     with transaction.atomic():
         Identity.objects.for_community(community).filter(id__in=merge.identity_ids, member=target).update(member=source)
         Activity.objects.for_community(community).filter(id__in=merge.activity_ids, member=target).update(member=source)
@@ -110,6 +120,8 @@ def member_unmerge(*, community: Community, actor: Actor, merge: MemberMerge) ->
         if "target_organization_id" in state and target.organization_id == source.organization_id:
             target.organization_id = state["target_organization_id"]
         source.status = state.get("status", MemberStatus.ACTIVE)
+        source.role = state.get("role", source.role)
+        target.role = state.get("target_role", target.role)
         source.merged_into = None
         for member in (source, target):
             _recount(community, member)

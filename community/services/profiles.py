@@ -7,9 +7,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection
 
 from community.errors import ServiceError
-from community.models import Community, CustomField, CustomFieldKind, Member, Organization, StaffNote
+from community.models import Community, CustomField, CustomFieldKind, Member, Organization, Role, StaffNote
 from community.page_cache import public_pages_changed
-from community.policy import Actor, can
+from community.policy import RANK, Actor, can, can_act_on
+
+from .audit import audit_record
 
 PROFILE_FIELDS = {"display_name", "handle", "email", "emails", "avatar_url", "bio", "location", "tags", "organization"}
 
@@ -24,6 +26,15 @@ def member_profile_update(*, community: Community, actor: Actor, member: Member,
     """Staff edit of profile fields and custom field values (`custom_fields` merges into the stored values)."""
     if not can(actor, "members.update"):
         raise ServiceError("You may not change members.", code="permission_denied")
+    is_self = actor.member is not None and actor.member.pk == member.pk
+    if not is_self and not can_act_on(actor, member):
+        raise ServiceError("You may not edit someone of your rank or higher.", code="permission_denied")
+    changes_email = ("email" in fields and fields["email"] != member.email) or (
+        "emails" in fields and fields["emails"] != member.emails
+    )
+    if changes_email and not (actor.api_key is None and actor.rank >= RANK[Role.ADMIN]):
+        # An email decides who may claim the member by login: staff changes of it are admin-only, and audited.
+        raise ServiceError("Only admins change a member's email addresses.", code="permission_denied", field="email")
     custom = fields.pop("custom_fields", None)
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
@@ -45,6 +56,8 @@ def member_profile_update(*, community: Community, actor: Actor, member: Member,
     member.full_clean(exclude=["community", "user", "organization", "merged_into"])
     member.save(update_fields=[f.removesuffix("_id") if f == "organization_id" else f for f in fields])
     public_pages_changed(community.pk)  # names and avatars show on public forum pages
+    if changes_email:
+        audit_record(community=community, actor=actor, action="member.email_change", member_id=member.pk)
     return member
 
 
