@@ -21,7 +21,8 @@ from tests.tenancy.tenant_data import populate
 
 # Deliberately global routes, with the reason they are not tenant routes.
 GLOBAL_ROUTES = {
-    "": "landing page: lists public communities and the visitor's own memberships",
+    "": "landing page: lists public communities and the visitor's own memberships "
+    "(tests/community/test_landing.py proves it names no other community's private data)",
     "healthz": "health check: database and broker reachability, no tenant data",
     "communities/new/": "creating a new community: the new one becomes the tenant",
     "accounts/": "django-allauth: global user accounts (users are not tenant data)",
