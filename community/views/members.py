@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from community.errors import ServiceError
 from community.forms import MemberRoleForm
 from community.models import ActivityKind, MemberStatus, Role
+from community.csv_cells import csv_row
 from community.policy import can
 from community.selectors.activities import activity_list
 from community.selectors.members import (
@@ -106,21 +107,23 @@ def _csv_response(community, members):
         yield writer.writerow(CSV_COLUMNS)
         for m in members.iterator(chunk_size=500):
             yield writer.writerow(
-                [
-                    m.pk,
-                    m.display_name,
-                    m.handle,
-                    m.email,
-                    m.organization.name if m.organization_id else "",
-                    ";".join(m.tags),
-                    m.role,
-                    m.status,
-                    m.location,
-                    m.joined_at.isoformat() if m.joined_at else "",
-                    m.first_seen_at.isoformat() if m.first_seen_at else "",
-                    m.last_active_at.isoformat() if m.last_active_at else "",
-                    m.activity_count,
-                ]
+                csv_row(
+                    [
+                        m.pk,
+                        m.display_name,
+                        m.handle,
+                        m.email,
+                        m.organization.name if m.organization_id else "",
+                        ";".join(m.tags),
+                        m.role,
+                        m.status,
+                        m.location,
+                        m.joined_at.isoformat() if m.joined_at else "",
+                        m.first_seen_at.isoformat() if m.first_seen_at else "",
+                        m.last_active_at.isoformat() if m.last_active_at else "",
+                        m.activity_count,
+                    ]
+                )
             )
 
     # The scope ends with the view; materialize inside it rather than stream after it.

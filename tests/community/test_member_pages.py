@@ -148,3 +148,18 @@ def test_custom_fields_are_defined_by_admins_and_validated_on_the_profile(client
     assert "T-shirt" in client.get(f"{BASE}/members/{world.bob_member.pk}/profile/").content.decode()
     client.force_login(world.bob)
     assert client.post(f"{BASE}/members/fields/", {"key": "x", "label": "X"}).status_code == 403
+
+
+def test_csv_export_neutralises_formulas_from_other_platforms(client, world):
+    import csv
+    import io
+
+    hostile = ['=HYPERLINK("http://evil.example","x")', "+cmd", "-2+3", "@SUM(A1)", "\tTab"]
+    for n, name in enumerate(hostile):
+        add_member(world.a, None, display_name=name, handle=f"h{n}")
+    client.force_login(world.alice)
+    response = client.get(f"{BASE}/members/?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    names = {row[1] for row in rows[1:]}
+    assert {"'" + name for name in hostile} <= names
+    assert not any(name.startswith(("=", "+", "-", "@", "\t")) for name in names)
