@@ -11,10 +11,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from community.csv_cells import csv_row
 from community.errors import ServiceError
 from community.forms import MemberRoleForm
 from community.models import ActivityKind, MemberStatus, Role
-from community.csv_cells import csv_row
 from community.policy import can
 from community.selectors.activities import activity_list
 from community.selectors.members import (
