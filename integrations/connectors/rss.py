@@ -79,6 +79,8 @@ class FeedConnector(base.Connector):
                         "external_id": f"{host}:{email or author}",
                         "name": author,
                         "email": email,
+                        # Anyone may write any address into a feed: self-declared, so never matched to a member.
+                        "email_verified": False,
                     },
                 )
             )

@@ -139,3 +139,19 @@ def test_unreadable_feed_is_kept_as_a_failed_event(respx_mock, world):
         event = InboxEvent.objects.for_community(world.a).get()
         assert event.status == InboxStatus.FAILED
         assert event.error.startswith("malformed")
+
+
+def test_a_feed_author_claiming_the_owners_email_is_not_attributed_to_the_owner(world):
+    """Identity spoofing: an RSS author's email is self-declared, so it never matches a member (issue 14, Medium 8)."""
+    from community.models import Member
+    from community.services.activities import activity_ingest
+    from tests.factories import owner_of
+
+    owner = owner_of(world.a)
+    body = fixture_bytes("rss/atom.xml").replace(b"johndoe@example.com", owner.email.encode())
+    (item,) = rss.parse(body, {"X-Hearth-Feed-Url": FEED})
+    with community_scope(world.a.pk):
+        activity_ingest(community=world.a, items=[item])
+        activity = Activity.objects.for_community(world.a).get(external_id=item["external_id"])
+        assert activity.member_id != owner.pk
+        assert Member.objects.for_community(world.a).get(pk=activity.member_id).user_id is None
