@@ -255,8 +255,12 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Absolute links in emails (notifications, digests, unsubscribe): the public address of this deployment.
-HEARTH_BASE_URL = os.environ.get("HEARTH_BASE_URL", "").rstrip("/")
+# Absolute links in every email (invitations, password reset, confirmation, notifications, digests, unsubscribe):
+# the public address of this deployment, never the request's Host header (community/accounts.py).
+HEARTH_BASE_URL = os.environ.get(
+    "HEARTH_BASE_URL", "http://localhost:8000" if DEBUG or LOCAL or TESTING else ""
+).rstrip("/")
+ACCOUNT_ADAPTER = "community.accounts.AccountAdapter"
 
 # --- Secrets at rest (channel credentials): comma-separated Fernet keys, newest first.
 HEARTH_FERNET_KEYS = env.listing("HEARTH_FERNET_KEYS")

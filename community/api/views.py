@@ -52,7 +52,6 @@ class InvitationViewSet(mixins.ListModelMixin, CommunityViewSet):
         invitation = invitation_services.invitation_create(
             community=self.community,
             actor=self.actor,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
             **serializer.validated_data,
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -22,7 +23,9 @@ def invitation_token(invitation: Invitation) -> str:
     return signing.dumps({"i": invitation.pk, "c": invitation.community_id}, salt=INVITATION_SALT)
 
 
-def invitation_url(invitation: Invitation, base_url: str = "") -> str:
+def invitation_url(invitation: Invitation) -> str:
+    """The absolute accept link, on HEARTH_BASE_URL (never the inviting request's Host header)."""
+    base_url = settings.HEARTH_BASE_URL
     path = reverse(
         "community:invitation_accept",
         kwargs={"community_slug": invitation.community.slug, "token": invitation_token(invitation)},
@@ -30,7 +33,7 @@ def invitation_url(invitation: Invitation, base_url: str = "") -> str:
     return f"{base_url}{path}"
 
 
-def invitation_create(*, community: Community, actor: Actor, email: str, role: str, base_url: str = "") -> Invitation:
+def invitation_create(*, community: Community, actor: Actor, email: str, role: str) -> Invitation:
     if not can(actor, "invitations.manage"):
         raise ServiceError("You may not invite people.", code="permission_denied")
     if role not in Role.values:
@@ -52,7 +55,7 @@ def invitation_create(*, community: Community, actor: Actor, email: str, role: s
     except IntegrityError:
         raise ServiceError(f"{email} has an open invitation already.", code="conflict", field="email") from None
     invitation.community = community
-    link = invitation_url(invitation, base_url)
+    link = invitation_url(invitation)
     transaction.on_commit(
         lambda: send_mail(
             subject=f"You're invited to {community.name} on Hearth",

@@ -69,7 +69,6 @@ def manage_invitations(request, community_slug):
             invitation = invitation_services.invitation_create(
                 community=request.community,
                 actor=request.actor,
-                base_url=request.build_absolute_uri("/").rstrip("/"),
                 **form.cleaned_data,
             )
         except ServiceError as error:
