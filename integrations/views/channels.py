@@ -25,6 +25,20 @@ from integrations.services import connections as services
 from integrations.services.inbox import inbox_replay
 
 
+def _signs_with_our_secret(connection) -> bool:
+    """Slack and Discord sign with the platform's own secret or key; the other webhook channels with ours."""
+    return get_connector(connection.kind).receives_webhooks and connection.kind not in ("slack", "discord")
+
+
+def _secret_once(request, connection, secret: str):
+    """The webhook secret, in the one response that follows its creation or rotation (like an API key)."""
+    webhook_url = request.build_absolute_uri(reverse("channel_webhook", args=[connection.uuid]))
+    context = {"connection": connection, "secret": secret, "webhook_url": webhook_url}
+    response = dashboard_render(request, "integrations/secret_once.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _detail(slug: str, connection_id: int):
     return redirect("community:integrations:channel_detail", community_slug=slug, connection_id=connection_id)
 
@@ -55,6 +69,8 @@ def channel_connect(request, community_slug, kind):
             form.add_error(field if field in form.fields else None, error.message)
         else:
             messages.success(request, f"{connection.display_name} is connected.")
+            if _signs_with_our_secret(connection):
+                return _secret_once(request, connection, connection.webhook_secret)
             return _detail(community_slug, connection.pk)
     return dashboard_render(request, "integrations/connect.html", {"form": form, "connector": get_connector(kind)})
 
@@ -114,8 +130,9 @@ def channel_action(request, community_slug, connection_id):
             services.connection_resync_from(**kwargs, since=since)
             messages.success(request, f"Resync from {form.cleaned_data['since']:%Y-%m-%d} started.")
         elif verb == "rotate":
-            services.connection_rotate_webhook_secret(**kwargs)
+            secret = services.connection_rotate_webhook_secret(**kwargs)
             messages.success(request, "New webhook secret: update it on the platform.")
+            return _secret_once(request, connection, secret)
         elif verb == "disconnect":
             services.connection_disconnect(**kwargs)
             messages.info(request, f"{connection.display_name} is disconnected.")

@@ -24,13 +24,30 @@ def test_connect_github_from_the_dashboard(client, world):
             "credential_token": "ghp_fromtheformabcd",
         },
     )
-    assert response.status_code == 302
+    # GitHub signs deliveries with our secret: it is shown in this one response, then never again.
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     with community_scope(world.a.pk):
         connection = ChannelConnection.objects.for_community(world.a).get()
-    assert response["Location"] == f"/c/alpha/manage/channels/{connection.pk}/"
-    page = client.get(response["Location"]).content.decode()
+    assert connection.webhook_secret in response.content.decode()
+    assert f'href="/c/alpha/manage/channels/{connection.pk}/"' in response.content.decode()
+    page = client.get(f"/c/alpha/manage/channels/{connection.pk}/").content.decode()
     assert "••••abcd" in page and "ghp_fromtheformabcd" not in page
     assert f"/hooks/{connection.uuid}/" in page
+    assert connection.webhook_secret not in page
+
+
+def test_the_webhook_secret_is_shown_once_after_rotation_and_never_on_the_channel_page(client, world):
+    with community_scope(world.a.pk):
+        connection = make_connection(world.a, "github")
+        old = connection.webhook_secret
+    client.force_login(world.alice)
+    url = f"/c/alpha/manage/channels/{connection.pk}/"
+    assert old not in client.get(url).content.decode()
+    response = client.post(f"{url}action/", {"action": "rotate"})
+    with community_scope(world.a.pk):
+        new = ChannelConnection.objects.for_community(world.a).get(pk=connection.pk).webhook_secret
+    assert new != old and new in response.content.decode()
+    assert new not in client.get(url).content.decode()
 
 
 def test_connect_form_reports_missing_configuration(client, world):
