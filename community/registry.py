@@ -43,6 +43,10 @@ class AppContribution:
     actions: Mapping[str, tuple[int, str | None]] = field(default_factory=dict)
     # Dotted path of `seed(community, members_by_handle) -> None`, run by `manage.py seed_demo`.
     demo_seed: str | None = None
+    # Celery task names run as `task(community_id, [activity ids])` after the transaction that stored new activities
+    # commits (forum posts, the Activity API, channel ingest alike): how scoring and rollups hear about new rows
+    # without the core naming them. Existing (deduplicated) activities are not announced again.
+    activity_listeners: tuple[str, ...] = ()
 
 
 class RegistryError(Exception):
@@ -101,6 +105,10 @@ def api_url_includes() -> list[str]:
 
 def root_url_includes() -> list[tuple[str, str]]:
     return [pair for c in _contributions.values() for pair in c.root_urls]
+
+
+def activity_listeners() -> list[str]:
+    return [name for c in _contributions.values() for name in c.activity_listeners]
 
 
 def demo_seeds() -> list[Callable]:

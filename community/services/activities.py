@@ -16,8 +16,10 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from community import registry
 from community.errors import ServiceError
 from community.models import Activity, ActivityKind, Community, Member
+from community.task_queue import enqueue_on_commit
 
 from .identities import identities_resolve, identity_key
 from .key_probe import probe_by_key
@@ -127,6 +129,7 @@ def activity_record(
         return Activity.objects.for_community(community).get(source=source, external_id=external_id)
     activity.pk = inserted[(source, external_id)]
     _bump_members(community, [row])
+    activities_announce(community_id=community.pk, activity_ids=[activity.pk])
     return activity
 
 
@@ -183,6 +186,7 @@ def activity_ingest(
     if lost:  # stored concurrently by another writer after our read: they exist now
         stored.update(_existing_ids(community, lost))
     _bump_members(community, [row for row in rows if (row[_SOURCE], row[_EXTERNAL_ID]) in created])
+    activities_announce(community_id=community.pk, activity_ids=sorted(created.values()))
 
     seen: set[tuple[str, str]] = set()
     for index, cleaned in valid.items():
@@ -193,6 +197,13 @@ def activity_ingest(
             results[index] = {"status": "existing", "id": created.get(key) or stored.get(key), "errors": {}}
         seen.add(key)
     return results
+
+
+def activities_announce(*, community_id: int, activity_ids: list[int]) -> None:
+    """Tell every registered activity listener (registry.activity_listeners) about new rows, after commit."""
+    if activity_ids:
+        for task_name in registry.activity_listeners():
+            enqueue_on_commit(task_name, community_id, activity_ids)
 
 
 def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[dict, dict]:

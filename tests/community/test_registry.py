@@ -1,10 +1,14 @@
 """The registry apps plug into: what an app registers is what the core serves, and nothing else."""
 
 import pytest
+from celery import current_app, shared_task
 
 from community import registry
 from community.policy import Actor, action_rule, all_actions, can
 from community.registry import AppContribution, MenuEntry, RegistryError
+from community.services.activities import activity_ingest
+from community.tenancy import community_scope
+from tests.community.factories import activity_items
 
 
 def test_every_registered_app_contributes_its_actions_to_the_policy():
@@ -69,3 +73,28 @@ def test_menu_entries_are_ordered():
     entries = registry.menu_entries()
     assert [e.order for e in entries] == sorted(e.order for e in entries)
     assert isinstance(entries[0], MenuEntry)
+
+
+_announced: list[tuple[int, list[int]]] = []
+
+
+@shared_task(name="tests.community.listener_probe")
+def _listener_probe(community_id: int, activity_ids: list[int]) -> None:
+    _announced.append((community_id, activity_ids))
+
+
+def test_new_activities_are_announced_to_registered_listeners_after_commit(world, django_capture_on_commit_callbacks):
+    registry.register(AppContribution(label="probe", activity_listeners=("tests.community.listener_probe",)))
+    previous = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    _announced.clear()
+    try:
+        with community_scope(world.a.pk), django_capture_on_commit_callbacks(execute=True):
+            first = activity_ingest(community=world.a, items=activity_items(3))
+        with community_scope(world.a.pk), django_capture_on_commit_callbacks(execute=True):
+            again = activity_ingest(community=world.a, items=activity_items(3))  # nothing new: no announcement
+    finally:
+        current_app.conf.task_always_eager = previous
+        registry._contributions.pop("probe")
+    assert [r["status"] for r in again] == ["existing"] * 3
+    assert _announced == [(world.a.pk, sorted(r["id"] for r in first))]
