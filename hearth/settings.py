@@ -262,6 +262,10 @@ HEARTH_BASE_URL = os.environ.get(
 ).rstrip("/")
 ACCOUNT_ADAPTER = "community.accounts.AccountAdapter"
 
+# Outbound calls to tenant-chosen URLs (community/outbound.py) never reach loopback, private networks or metadata.
+# Local development may point a channel at a server on this machine; refused with DEBUG=0 (community/checks.py).
+HEARTH_OUTBOUND_ALLOW_LOOPBACK = env.flag("HEARTH_OUTBOUND_ALLOW_LOOPBACK", default=False)
+
 # --- Secrets at rest (channel credentials): comma-separated Fernet keys, newest first.
 HEARTH_FERNET_KEYS = env.listing("HEARTH_FERNET_KEYS")
 

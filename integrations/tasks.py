@@ -106,3 +106,11 @@ def poll_due_connections_task() -> int:
     for community_id, event_ids in by_community.items():
         process_inbox_task.delay(community_id, event_ids)
     return len(due)
+
+
+@shared_task(name="integrations.check_connection", soft_time_limit=30, time_limit=40)
+def check_connection_task(community_id: int, connection_id: int) -> bool | None:
+    """Not `scoped_task`: the platform call must not hold a transaction; the service scopes its reads and writes."""
+    from integrations.services.connections import connection_check_run
+
+    return connection_check_run(community_id=community_id, connection_id=connection_id)

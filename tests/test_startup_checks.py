@@ -44,6 +44,7 @@ def test_local_mode_on_loopback_passes():
     [
         ({}, "hearth.E001"),
         ({"HEARTH_LOCAL": "1", "HEARTH_FERNET_KEYS": "x"}, "hearth.E002"),
+        ({"HEARTH_OUTBOUND_ALLOW_LOOPBACK": "1", "HEARTH_FERNET_KEYS": "x"}, "hearth.E003"),
     ],
 )
 def test_manage_py_refuses_to_start(extra, code):

@@ -1,10 +1,18 @@
 """Serializers of the channels API. Credentials are write-only and come back masked; output never queries."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from integrations.connectors import KINDS
 from integrations.models import ChannelConnection, InboxEvent, SyncRun
+
+
+class LastCheckSerializer(serializers.Serializer):
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    ok = serializers.BooleanField(allow_null=True)
+    message = serializers.CharField()
 
 
 class ChannelConnectionSerializer(serializers.ModelSerializer):
@@ -12,6 +20,7 @@ class ChannelConnectionSerializer(serializers.ModelSerializer):
     credentials = serializers.DictField(child=serializers.CharField(), write_only=True, required=False)
     masked_credentials = serializers.SerializerMethodField()
     webhook_url = serializers.SerializerMethodField()
+    last_check = serializers.SerializerMethodField()
 
     class Meta:
         model = ChannelConnection
@@ -30,6 +39,7 @@ class ChannelConnectionSerializer(serializers.ModelSerializer):
             "sync_cursor",
             "poll_interval",
             "next_poll_at",
+            "last_check",
             "webhook_url",
             "created_at",
         ]
@@ -44,6 +54,18 @@ class ChannelConnectionSerializer(serializers.ModelSerializer):
             "next_poll_at",
             "created_at",
         ]
+
+    @extend_schema_field(LastCheckSerializer(allow_null=True))
+    def get_last_check(self, connection) -> dict | None:
+        """The latest "check connection" run in the worker: null before the first; `ok` null while it runs."""
+        if connection.last_check_requested_at is None:
+            return None
+        return {
+            "requested_at": connection.last_check_requested_at,
+            "finished_at": connection.last_check_at if connection.last_check_ok is not None else None,
+            "ok": connection.last_check_ok,
+            "message": connection.last_check_message,
+        }
 
     def get_masked_credentials(self, connection) -> dict:
         return connection.masked_credentials

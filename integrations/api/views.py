@@ -65,12 +65,15 @@ class ChannelConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         services.connection_disconnect(community=self.community, actor=self.actor, connection=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={202: ChannelConnectionSerializer})
     @action(detail=True, methods=["post"])
     def check(self, request, *args, **kwargs):
-        connection = self.get_object()
-        ok, message = services.connection_check(community=self.community, actor=self.actor, connection=connection)
-        return Response({"ok": ok, "message": message, "status": connection.status})
+        """Queue a check in the worker (202); its outcome appears in the connection's `last_check`."""
+        connection = services.connection_check_request(
+            community=self.community, actor=self.actor, connection=self.get_object()
+        )
+        body = ChannelConnectionSerializer(connection, context={"request": request}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=ChannelConnectionSerializer)
     @action(detail=True, methods=["post"])

@@ -69,6 +69,7 @@ class Field:
     help: str = ""
     required: bool = True
     secret: bool = False
+    url: bool = False  # an address Hearth fetches: validated against SSRF when saved (community.outbound)
 
 
 @dataclass

@@ -16,7 +16,7 @@ class DiscourseConnector(base.Connector):
     label = "Discourse forum"
     source = "discourse"
     config_fields = (
-        Field("base_url", "Forum URL", "https://forum.example.com"),
+        Field("base_url", "Forum URL", "https://forum.example.com", url=True),
         Field("api_username", "API username", "system (for polling)", required=False),
     )
     credential_fields = (Field("api_key", "API key", "Admin → API → read-only key (for polling)", secret=True),)

@@ -41,7 +41,7 @@ class MastodonConnector(base.Connector):
     label = "Mastodon"
     source = "mastodon"
     config_fields = (
-        Field("instance_url", "Instance", "https://mastodon.social"),
+        Field("instance_url", "Instance", "https://mastodon.social", url=True),
         Field("hashtag", "Hashtag", "Without #", required=False),
     )
     credential_fields = (

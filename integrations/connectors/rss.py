@@ -16,7 +16,7 @@ class FeedConnector(base.Connector):
     label = "RSS / Atom feed"
     source = "rss"
     config_fields = (
-        Field("feed_url", "Feed URL", "https://example.com/feed.xml"),
+        Field("feed_url", "Feed URL", "https://example.com/feed.xml", url=True),
         Field("entry_kind", "Entries are", "post (default) or comment", required=False),
     )
     polls = True

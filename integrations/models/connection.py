@@ -36,6 +36,12 @@ class ChannelConnection(CommunityOwned):
     sync_cursor = models.JSONField(default=dict, blank=True)
     poll_interval = models.PositiveIntegerField(default=900, help_text="Seconds between polls; 0 turns polling off.")
     next_poll_at = models.DateTimeField(null=True, blank=True)
+    # "Check connection" runs in the worker (a web request must not wait on a tenant-chosen address); its outcome
+    # lands here. last_check_ok is None while a requested check has not finished.
+    last_check_requested_at = models.DateTimeField(null=True, blank=True)
+    last_check_at = models.DateTimeField(null=True, blank=True)
+    last_check_ok = models.BooleanField(null=True, blank=True)
+    last_check_message = models.CharField(max_length=500, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

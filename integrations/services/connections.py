@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from community.errors import ServiceError
 from community.models import Community, Role
+from community.outbound import url_refusal
 from community.policy import Actor, can
 from community.selectors import staff_emails
 from community.task_queue import enqueue_on_commit
@@ -38,6 +39,10 @@ def _clean_config(kind: str, config: dict) -> dict:
     for field in connector.config_fields:
         if field.required and not cleaned.get(field.name):
             raise ServiceError(f"{field.label} is required.", field=field.name)
+        if field.url and cleaned.get(field.name):
+            refusal = url_refusal(cleaned[field.name])
+            if refusal:
+                raise ServiceError(f"{field.label}: {refusal}", field=field.name)
     return cleaned
 
 
@@ -178,26 +183,52 @@ def connection_rotate_webhook_secret(*, community: Community, actor: Actor, conn
     return secret
 
 
-def connection_check(*, community: Community, actor: Actor, connection: ChannelConnection) -> tuple[bool, str]:
-    """Call the platform once; on revoked credentials the connection is marked as needing re-authorisation."""
+def connection_check_request(*, community: Community, actor: Actor, connection: ChannelConnection) -> ChannelConnection:
+    """Queue a check of the connection in the worker; its outcome shows on the connection (last_check_*)."""
     _require(actor)
+    connection.last_check_requested_at, connection.last_check_ok = timezone.now(), None
+    connection.last_check_message = "Checking…"
+    connection.save(update_fields=["last_check_requested_at", "last_check_ok", "last_check_message"])
+    enqueue_on_commit("integrations.check_connection", community.pk, connection.pk)
+    return connection
+
+
+def connection_check_run(*, community_id: int, connection_id: int) -> bool | None:
+    """Call the platform once, quickly (no retries, short timeouts), and record the outcome on the connection.
+
+    Runs in the worker for a check someone asked for (connection_check_request decided they may). The call is made
+    outside any transaction; on revoked credentials the connection is marked as needing re-authorisation.
+    None when the connection is gone.
+    """
+    with community_scope(community_id):
+        connection = ChannelConnection.objects.filter(community_id=community_id, pk=connection_id).first()
+    if connection is None:
+        return None
     connector = get_connector(connection.kind)
+    reauth_error = ""
     if not connector.polls:
-        return True, "Webhook-only channel: send a test delivery from the platform to check it."
-    try:
-        message = connector.check(connection)
-    except http.AuthFailed as error:
-        connection_mark_needs_reauth(connection=connection, error=str(error))
-        return False, f"The platform refused the credentials: {error}"
-    except http.RateLimited as error:
-        return False, f"Rate limited by the platform; try again in {error.wait}s."
-    except (http.HttpProblem, ConnectorError) as error:
-        return False, str(error)
-    connection.last_error = ""
-    if connection.status in (ConnectionStatus.FAILING, ConnectionStatus.NEEDS_REAUTH):
-        connection.status = ConnectionStatus.ACTIVE
-    connection.save(update_fields=["last_error", "status"])
-    return True, message
+        ok, message = True, "Webhook-only channel: send a test delivery from the platform to check it."
+    else:
+        try:
+            with http.quick():
+                ok, message = True, connector.check(connection)
+        except http.AuthFailed as error:
+            ok, message, reauth_error = False, f"The platform refused the credentials: {error}", str(error)
+        except http.RateLimited as error:
+            ok, message = False, f"Rate limited by the platform; try again in {error.wait}s."
+        except (http.HttpProblem, ConnectorError) as error:
+            ok, message = False, str(error)
+    with community_scope(community_id):
+        fields = ["last_check_at", "last_check_ok", "last_check_message"]
+        connection.last_check_at, connection.last_check_ok = timezone.now(), ok
+        connection.last_check_message = message[:500]
+        if ok and connection.status in (ConnectionStatus.FAILING, ConnectionStatus.NEEDS_REAUTH):
+            connection.status, connection.last_error = ConnectionStatus.ACTIVE, ""
+            fields += ["status", "last_error"]
+        connection.save(update_fields=fields)
+        if reauth_error:
+            connection_mark_needs_reauth(connection=connection, error=reauth_error)
+    return ok
 
 
 def connection_mark_needs_reauth(*, connection: ChannelConnection, error: str) -> None:

@@ -114,8 +114,8 @@ def channel_action(request, community_slug, connection_id):
     verb = request.POST.get("action", "")
     try:
         if verb == "check":
-            ok, message = services.connection_check(**kwargs)
-            (messages.success if ok else messages.error)(request, message)
+            services.connection_check_request(**kwargs)
+            messages.info(request, "Checking the connection in the background; the result appears under Status.")
         elif verb == "pause":
             services.connection_pause(**kwargs)
             messages.info(request, "Paused: nothing is fetched; deliveries are kept until you resume.")

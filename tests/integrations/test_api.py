@@ -75,13 +75,19 @@ def test_pause_and_resume(client, world, django_capture_on_commit_callbacks):
 
 
 @respx.mock(assert_all_mocked=True)
-def test_check_with_revoked_token_marks_needs_reauth(respx_mock, client, world):
-    respx_mock.get("https://api.github.com/repos/octocat/Hello-World").mock(
+def test_check_with_revoked_token_marks_needs_reauth(
+    respx_mock, client, world, eager_celery, django_capture_on_commit_callbacks
+):
+    route = respx_mock.get("https://api.github.com/repos/octocat/Hello-World").mock(
         return_value=httpx.Response(401, json={"message": "Bad credentials"})
     )
     connection = make_connection(world.a, "github")
-    body = client.post(f"/api/v1/channels/{connection.pk}/check/", **_auth(world.a_key)).json()
-    assert body["ok"] is False and body["status"] == ConnectionStatus.NEEDS_REAUTH
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(f"/api/v1/channels/{connection.pk}/check/", **_auth(world.a_key))
+    assert queued.status_code == 202 and route.call_count == 1  # called once, by the worker, without retries
+    body = client.get(f"/api/v1/channels/{connection.pk}/", **_auth(world.a_key)).json()
+    assert body["last_check"]["ok"] is False and body["status"] == ConnectionStatus.NEEDS_REAUTH
+    assert "refused the credentials" in body["last_check"]["message"]
 
 
 def test_resync_resets_the_cursor_and_enqueues_a_sync(client, world, django_capture_on_commit_callbacks):
