@@ -17,7 +17,11 @@ class CommunitySettingsForm(forms.Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     visibility = forms.ChoiceField(choices=Visibility.choices)
-    domain = forms.CharField(max_length=253, required=False, help_text="Optional custom domain, e.g. forum.example.com")
+    domain = forms.CharField(
+        max_length=253,
+        required=False,
+        help_text="Optional: your own host name, e.g. forum.example.com. It is served once you verify it with a DNS record.",
+    )
 
 
 class InvitationForm(forms.Form):

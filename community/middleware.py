@@ -1,17 +1,29 @@
-"""Serve a community on its own domain by mapping the host to /c/<slug>/ paths."""
+"""Serve a community on its own verified domain by mapping the host to /c/<slug>/ paths.
 
+Only domains whose control was proved (community/services/domains.py) are mapped, and never the platform's own
+hosts. Global routes keep their meaning on every host: the site-wide ones below and every app's root routes
+(registry.root_url_includes, e.g. /hooks/), so a custom domain can never shadow a webhook or another tenant.
+"""
+
+from community import registry
 from community.selectors import community_slug_for_domain
+from community.services.domains import platform_hosts
 
-GLOBAL_PREFIXES = ("/static/", "/media/", "/accounts/", "/api/", "/healthz", "/admin/", "/c/")
+CORE_GLOBAL_PREFIXES = (
+    "/static/", "/media/", "/accounts/", "/api/", "/healthz", "/admin/", "/c/", "/communities/", "/bench/",
+)  # fmt: skip
 
 
 class CustomDomainMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # Read once: apps register their root routes while loading, before the first request.
+        self.global_prefixes = CORE_GLOBAL_PREFIXES + tuple(f"/{prefix}" for prefix, _ in registry.root_url_includes())
+        self.platform_hosts = frozenset(platform_hosts()) | {"127.0.0.1", "[::1]"}
 
     def __call__(self, request):
-        host = request.get_host().split(":")[0].lower()
-        if host not in {"localhost", "127.0.0.1", "testserver"} and not request.path_info.startswith(GLOBAL_PREFIXES):
+        host = request.get_host().rsplit(":", 1)[0].lower() if not request.get_host().endswith("]") else ""
+        if host and host not in self.platform_hosts and not request.path_info.startswith(self.global_prefixes):
             slug = community_slug_for_domain(host)
             if slug is not None:
                 request.path_info = f"/c/{slug}{request.path_info}"

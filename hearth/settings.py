@@ -3,6 +3,7 @@
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 
@@ -261,6 +262,12 @@ HEARTH_BASE_URL = os.environ.get(
     "HEARTH_BASE_URL", "http://localhost:8000" if DEBUG or LOCAL or TESTING else ""
 ).rstrip("/")
 ACCOUNT_ADAPTER = "community.accounts.AccountAdapter"
+
+# The hosts the platform itself answers on (its own pages, /hooks/, /api/): never claimable as a community's custom
+# domain, nor any subdomain of them. Defaults to ALLOWED_HOSTS and HEARTH_BASE_URL's host.
+HEARTH_PLATFORM_HOSTS = env.listing("HEARTH_PLATFORM_HOSTS") or [
+    host.lstrip(".") for host in [*ALLOWED_HOSTS, urlsplit(HEARTH_BASE_URL).hostname or ""] if host and host != "*"
+]
 
 # Outbound calls to tenant-chosen URLs (community/outbound.py) never reach loopback, private networks or metadata.
 # Local development may point a channel at a server on this machine; refused with DEBUG=0 (community/checks.py).

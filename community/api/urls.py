@@ -18,5 +18,6 @@ router.register("api-keys", views.ApiKeyViewSet, basename="api-key")
 
 urlpatterns = [
     path("community/", views.CurrentCommunityView.as_view(), name="community-current"),
+    path("community/domain/verify/", views.DomainVerifyView.as_view(), name="community-domain-verify"),
     *router.urls,
 ]

@@ -9,6 +9,7 @@ from community.models import ApiKey
 from community.selectors import api_key_list, invitation_list
 from community.services import api_keys as api_key_services
 from community.services import communities as community_services
+from community.services import domains as domain_services
 from community.services import invitations as invitation_services
 
 from .base import CommunityMixin, CommunityViewSet
@@ -36,6 +37,17 @@ class CurrentCommunityView(CommunityMixin, APIView):
         community = community_services.community_update(
             community=self.community, actor=self.actor, **serializer.validated_data
         )
+        return Response(CommunitySerializer(community).data)
+
+
+class DomainVerifyView(CommunityMixin, APIView):
+    """Check the DNS TXT challenge of the requested custom domain; 200 with the community once verified."""
+
+    action_permissions = {"post": "community.update"}
+
+    @extend_schema(request=None, responses=CommunitySerializer)
+    def post(self, request, *args, **kwargs):
+        community = domain_services.domain_verify(community=self.community, actor=self.actor)
         return Response(CommunitySerializer(community).data)
 
 

@@ -16,7 +16,10 @@ class Community(models.Model):
         unique=True,
         validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")],
     )
+    # A requested custom domain; served only once verified (community/services/domains.py).
     domain = models.CharField(max_length=253, null=True, blank=True, unique=True)
+    domain_token = models.CharField(max_length=64, blank=True, default="")
+    domain_verified_at = models.DateTimeField(null=True, blank=True)
     description = models.TextField(blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     settings = models.JSONField(default=dict, blank=True)
@@ -28,6 +31,10 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def domain_active(self) -> bool:
+        return bool(self.domain and self.domain_verified_at)
 
     @property
     def is_public(self) -> bool:

@@ -25,13 +25,18 @@ def domain_cache_key(domain: str) -> str:
 
 
 def community_slug_for_domain(domain: str) -> str | None:
-    """The slug served on a custom domain, cached (every request on such a host asks; the answer rarely changes).
+    """The slug served on a verified custom domain, cached (every request on such a host asks; the answer rarely changes).
 
     community_update forgets the old and new domains' entries when a domain changes.
     """
     slug = cache.get_or_set(
         domain_cache_key(domain),
-        lambda: Community.objects.filter(domain=domain.lower()).values_list("slug", flat=True).first() or "",
+        lambda: (
+            Community.objects.filter(domain=domain.lower(), domain_verified_at__isnull=False)
+            .values_list("slug", flat=True)
+            .first()
+            or ""
+        ),
         DOMAIN_CACHE_SECONDS,
     )
     return slug or None

@@ -1,14 +1,14 @@
 """Creating and configuring communities."""
 
-from django.core.cache import cache
 from django.db import transaction
 
 from community.errors import ServiceError
 from community.models import Community, Member, Role
 from community.page_cache import public_pages_changed
 from community.policy import Actor, can
-from community.selectors import domain_cache_key
 from community.tenancy import community_scope
+
+from .domains import domain_request
 
 
 def community_create(*, name: str, slug: str, owner, visibility: str = "public", description: str = "") -> Community:
@@ -39,15 +39,16 @@ def community_update(*, community: Community, actor: Actor, **fields) -> Communi
     unknown = set(fields) - allowed
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    old_domain = community.domain
+    # A domain is only requested here; it is served once verified (services/domains.py).
+    has_domain, domain = "domain" in fields, fields.pop("domain", None)
     for key, value in fields.items():
-        setattr(community, key, value or None if key == "domain" else value)
-    community.full_clean()
-    community.save(update_fields=list(fields))
+        setattr(community, key, value)
+    community.full_clean(exclude=["domain"])
+    if fields:
+        community.save(update_fields=list(fields))
+    if has_domain:
+        domain_request(community=community, actor=actor, domain=domain)
     public_pages_changed(community.pk)
-    if community.domain != old_domain:  # the custom-domain middleware caches host -> slug
-        stale = [domain_cache_key(d) for d in (old_domain, community.domain) if d]
-        transaction.on_commit(lambda: cache.delete_many(stale))
     return community
 
 

@@ -1,6 +1,7 @@
 """The manager dashboard shell (/c/<slug>/manage/): overview, members, invitations, API keys, settings."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +13,7 @@ from community.policy import can
 from community.selectors import access_member, api_key_list, invitation_list, member_list
 from community.services import api_keys as api_key_services
 from community.services import communities as community_services
+from community.services import domains as domain_services
 from community.services import invitations as invitation_services
 from community.services import members as member_services
 
@@ -106,14 +108,25 @@ def manage_api_keys(request, community_slug):
 @community_page("community.update")
 def manage_settings(request, community_slug):
     community = request.community
+    if request.method == "POST" and request.POST.get("action") == "verify_domain":
+        try:
+            domain_services.domain_verify(community=community, actor=request.actor)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{community.domain} is verified: the community is now served there.")
+        return redirect("community:manage_settings", community_slug=community_slug)
     initial = {f: getattr(community, f) for f in ("name", "description", "visibility", "domain")}
     form = CommunitySettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             community_services.community_update(community=community, actor=request.actor, **form.cleaned_data)
-        except Exception as error:
-            form.add_error(None, getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)])))
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ValidationError as error:
+            form.add_error(None, "; ".join(error.messages))
         else:
             messages.success(request, "Settings saved.")
             return redirect("community:manage_settings", community_slug=community_slug)
-    return dashboard_render(request, "community/manage/settings.html", {"form": form})
+    context = {"form": form, "challenge": domain_services.domain_challenge(community)}
+    return dashboard_render(request, "community/manage/settings.html", context)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from community.models import Community, Invitation, Member, MemberStatus, Role, Visibility
 from community.tenancy import community_scope
@@ -124,6 +125,7 @@ def test_dashboard_is_staff_only(client, world):
 
 def test_custom_domain_serves_the_community(client, world):
     world.a.domain = "forum.alpha.example"
+    world.a.domain_verified_at = timezone.now()  # verification itself: tests/community/test_custom_domains.py
     world.a.save()
     from django.test import override_settings
 
@@ -164,10 +166,12 @@ def test_changing_the_custom_domain_takes_effect_at_once(client, world, django_c
     hosts = ["old.alpha.example", "new.alpha.example", "testserver"]
     actor = _owner_actor(world.a)
     community_update(community=world.a, actor=actor, domain="old.alpha.example")
+    Community.objects.filter(pk=world.a.pk).update(domain_verified_at=timezone.now())
     with override_settings(ALLOWED_HOSTS=hosts):
         assert client.get("/", HTTP_HOST="old.alpha.example").context["community"] == world.a  # now cached
         with django_capture_on_commit_callbacks(execute=True):
             community_update(community=world.a, actor=actor, domain="new.alpha.example")
+            Community.objects.filter(pk=world.a.pk).update(domain_verified_at=timezone.now())
         assert client.get("/", HTTP_HOST="new.alpha.example").context["community"] == world.a
         assert "community" not in (client.get("/", HTTP_HOST="old.alpha.example").context or {})
 

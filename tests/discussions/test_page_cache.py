@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from community.page_cache import HEADER, public_pages_changed
 from community.policy import Actor
@@ -141,6 +142,7 @@ def test_pages_are_cached_per_host(client, forum, topic, settings):
     """The same topic on the community's own domain is another page (its canonical link names that host)."""
     settings.ALLOWED_HOSTS = ["forum.alpha.example", "testserver"]
     forum.a.domain = "forum.alpha.example"
+    forum.a.domain_verified_at = timezone.now()
     forum.a.save()
     url = f"/c/alpha/d/t/{topic.pk}/"
     _get(client, url)
