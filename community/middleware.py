@@ -1,4 +1,4 @@
-"""Serve a community on its own verified domain by mapping the host to /c/<slug>/ paths.
+"""Serve a community on its own verified domain by mapping the host to /c/<slug>/ paths; the Permissions-Policy.
 
 Only domains whose control was proved (community/services/domains.py) are mapped, and never the platform's own
 hosts. Global routes keep their meaning on every host: the site-wide ones below and every app's root routes
@@ -28,3 +28,18 @@ class CustomDomainMiddleware:
             if slug is not None:
                 request.path_info = f"/c/{slug}{request.path_info}"
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features no page uses (camera, microphone, geolocation…): settings.PERMISSIONS_POLICY."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from django.conf import settings
+
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

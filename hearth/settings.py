@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "community.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -215,6 +217,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "community.api.errors.exception_handler",
+    # JSON only in production: the browsable API renders forms and data as HTML pages of their own.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_CLASSES": [
         "community.api.throttling.ApiKeyRateThrottle",
         "community.api.throttling.PersonRateThrottle",
@@ -275,6 +280,25 @@ HEARTH_OUTBOUND_ALLOW_LOOPBACK = env.flag("HEARTH_OUTBOUND_ALLOW_LOOPBACK", defa
 
 # --- Secrets at rest (channel credentials): comma-separated Fernet keys, newest first.
 HEARTH_FERNET_KEYS = env.listing("HEARTH_FERNET_KEYS")
+
+# --- Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from other origins except
+# images (avatars come from the platforms members use). Pages pass data to scripts through json_script elements.
+# Routes that must be framed elsewhere (the blog-comment embed) relax frame-ancestors on their own view.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of Hearth uses are switched off for every page (community.middleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
 
 # --- Security: production passes `manage.py check --deploy`.
 SESSION_COOKIE_HTTPONLY = True
