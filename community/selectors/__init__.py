@@ -10,6 +10,10 @@ from community.models import ApiKey, Community, Invitation, Member, MemberStatus
 from community.tenancy.scope import unscoped
 
 
+def community_find_by_slug(slug: str) -> Community | None:
+    return Community.objects.filter(slug=slug).first()
+
+
 def community_get_by_slug(slug: str) -> Community:
     try:
         return Community.objects.get(slug=slug)

@@ -284,6 +284,9 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
             ierrs.setdefault("email", []).append("Enter a valid email address.")
     if clean_identity["url"] and not url_is_valid(clean_identity["url"]):
         ierrs.setdefault("url", []).append("Enter a valid URL.")
+    if clean_identity["avatar_url"] and not url_is_valid(clean_identity["avatar_url"]):
+        # A picture is cosmetic: a platform's odd value (javascript:, data:, a path) is dropped, the activity kept.
+        clean_identity["avatar_url"] = ""
     if "email_verified" in identity:
         clean_identity["email_verified"] = bool(identity["email_verified"])
     if isinstance(identity.get("profile"), dict):

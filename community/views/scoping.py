@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from community.policy import Actor, can
-from community.selectors import community_get_by_slug, member_for_user
+from community.selectors import community_find_by_slug, member_for_user
 from community.tenancy import community_scope
 
 
@@ -16,7 +16,13 @@ def community_page(action: str):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, community_slug, *args, **kwargs):
-            community = community_get_by_slug(community_slug)
+            community = community_find_by_slug(community_slug)
+            if community is None:
+                # Answer exactly as for a private community one is not in, so that probing slugs cannot tell
+                # which private communities exist (it once could: 404 here against a login redirect there).
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                return render(request, "community/private.html", {"slug": community_slug, "pending": False}, status=404)
             user_id = request.user.pk if request.user.is_authenticated else None
             with community_scope(community.pk):
                 member = member_for_user(community=community, user=request.user)

@@ -24,7 +24,9 @@ def require(condition: bool, message: str, *, code: str = "invalid", field: str 
 
 
 def clean_title(title: str) -> str:
-    title = (title or "").strip()
+    # A title is one line: newlines (which once dropped the topic's notification emails, as a mail header
+    # cannot hold one), tabs and runs of spaces become single spaces.
+    title = " ".join((title or "").split())
     require(bool(title), "Give the topic a title.", field="title")
     require(len(title) <= MAX_TITLE, f"Keep the title under {MAX_TITLE} characters.", field="title")
     return title

@@ -170,7 +170,7 @@ def _email(community: Community, member: Member, subject: str, template: str, co
     link = unsubscribe_url(community, member, context.get("unsubscribe_what", "all"))
     body = render_to_string(template, {**context, "community": community, "member": member, "unsubscribe": link})
     return EmailMessage(
-        subject=subject,
+        subject=" ".join(subject.split()),  # a header is one line, whatever a community or topic name holds
         body=body,
         to=[member.email],
         headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},

@@ -264,3 +264,25 @@ def test_fast_url_check_agrees_with_djangos_validator():
         return True
 
     assert [url_is_valid(url) for url in URLS] == [by_django(url) for url in URLS]
+
+
+def test_a_hostile_avatar_url_is_dropped_and_the_activity_kept(world):
+    avatars = [
+        "javascript:alert(1)",
+        "data:image/svg+xml,<svg onload=alert(1)>",
+        "/relative.png",
+        "https://cdn.example.com/a.png",
+    ]
+    items = [
+        _item(10 + n, identity={"channel": "discord", "external_id": f"av{n}", "avatar_url": url})
+        for n, url in enumerate(avatars)
+    ]
+    with community_scope(world.a.pk):
+        results = activity_ingest(community=world.a, items=items)
+        assert [r["status"] for r in results] == ["created"] * 4
+        stored = dict(
+            Member.objects.for_community(world.a)
+            .filter(identities__external_id__startswith="av")
+            .values_list("identities__external_id", "avatar_url")
+        )
+    assert stored == {"av0": "", "av1": "", "av2": "", "av3": "https://cdn.example.com/a.png"}

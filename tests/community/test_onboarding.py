@@ -180,3 +180,23 @@ def test_healthz_reports_database_and_broker(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_probing_slugs_cannot_tell_a_private_community_from_a_missing_one(client, world):
+    world.b.visibility = Visibility.PRIVATE
+    world.b.save()
+    private, missing = "/c/bravo/", "/c/no-such-community/"
+    anonymous = [client.get(path) for path in (private, missing)]
+    assert [r.status_code for r in anonymous] == [302, 302]
+    assert all(r["Location"].startswith("/accounts/login/") for r in anonymous)
+
+    client.force_login(world.bob)  # signed in, member of neither
+    signed_in = [client.get(path) for path in (private, missing)]
+    assert [r.status_code for r in signed_in] == [404, 404]
+    bodies = [
+        re.sub(r"[A-Za-z0-9]{64}", "<csrf>", r.content.decode()).replace("no-such-community", "bravo")
+        for r in signed_in
+    ]  # the same page but for the masked CSRF token, which differs on every response
+    import difflib
+
+    assert bodies[0] == bodies[1], "\n".join(difflib.unified_diff(bodies[0].splitlines(), bodies[1].splitlines()))

@@ -74,6 +74,15 @@ def test_notification_email_is_sent_with_one_click_unsubscribe(in_a):
     assert notifications.notification_emails_send(community=in_a.a, notification_ids=ids) == 0
 
 
+def test_a_title_with_a_newline_becomes_one_line_and_its_emails_still_go(in_a):
+    topic = _topic(in_a, title="Line one\r\nBcc: victim@example.com\tand more")
+    assert topic.title == "Line one Bcc: victim@example.com and more"
+    reply = replies.reply_create(community=in_a.a, actor=in_a.actor(in_a.carol), topic=topic, body="Hello")
+    ids = list(Notification.objects.for_community(in_a.a).filter(reply=reply).values_list("pk", flat=True))
+    assert notifications.notification_emails_send(community=in_a.a, notification_ids=ids) == 1
+    assert "\n" not in mail.outbox[0].subject and mail.outbox[0].to == ["bob@example.com"]
+
+
 def test_email_respects_preferences(in_a):
     notifications.preference_update(community=in_a.a, actor=in_a.actor(in_a.bob), email_replies=False)
     topic = _topic(in_a)
