@@ -9,6 +9,8 @@ class DiscussionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from community.models import Role
         from community.policy import RANK, VISITOR
         from community.registry import AppContribution, MenuEntry, register
@@ -17,6 +19,8 @@ class DiscussionsConfig(AppConfig):
             AppContribution(
                 label="discussions",
                 community_urls=(("", "discussions.urls"),),
+                # Uploaded images, at the /media/ URLs their storage names (the tenant is the path's id).
+                root_urls=((settings.MEDIA_URL.lstrip("/") + "discussions/", "discussions.media_urls"),),
                 api_urls=("discussions.api.urls",),
                 menu=(MenuEntry("Discussions", "community:discussions:latest", order=50),),
                 scope_areas=("discussions",),

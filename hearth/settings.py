@@ -254,6 +254,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
+# Forum image uploads per member in a rolling 24 hours (discussions/services/uploads.py).
+HEARTH_UPLOAD_DAILY_COUNT = int(os.environ.get("HEARTH_UPLOAD_DAILY_COUNT", "50"))
+HEARTH_UPLOAD_DAILY_BYTES = int(os.environ.get("HEARTH_UPLOAD_DAILY_BYTES", str(50 * 1024 * 1024)))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 LANGUAGE_CODE = "en-us"

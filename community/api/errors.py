@@ -12,6 +12,7 @@ SERVICE_STATUS = {
     "permission_denied": status.HTTP_403_FORBIDDEN,
     "conflict": status.HTTP_409_CONFLICT,
     "not_found": status.HTTP_404_NOT_FOUND,
+    "rate_limited": status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 

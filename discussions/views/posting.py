@@ -12,7 +12,7 @@ from community.views.scoping import community_page
 from .. import permissions, selectors
 from ..forms import EditForm, ModerateForm, ReplyForm, SpaceForm, TopicForm, WatchForm
 from ..models import Reply, Topic
-from ..services import drafts, engagement, replies, spaces, subscriptions, topics
+from ..services import drafts, engagement, replies, spaces, subscriptions, topics, uploads
 from .common import NS, error_page, form_error, page
 from .reading import topic_context
 
@@ -335,9 +335,9 @@ def upload(request, community_slug):
     if file is None:
         return JsonResponse({"error": "Choose an image to upload."}, status=400)
     try:
-        item = drafts.upload_create(community=request.community, actor=request.actor, file=file)
+        item = uploads.upload_create(community=request.community, actor=request.actor, file=file)
     except ServiceError as error:
-        return JsonResponse({"error": error.message}, status=400)
+        return JsonResponse({"error": error.message}, status=429 if error.code == "rate_limited" else 400)
     return JsonResponse({"url": item.file.url, "markdown": f"![image]({item.file.url})"}, status=201)
 
 

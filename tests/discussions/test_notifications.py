@@ -1,12 +1,10 @@
 """Notifications: watching, muting, emails that respect preferences, digests, signed one-click unsubscribe."""
 
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from community.errors import ServiceError
 from community.tenancy import community_scope
 from discussions.models import Level, Notification, NotificationPreference, Subscription
-from discussions.services import drafts, notifications, replies, subscriptions, topics
+from discussions.services import notifications, replies, subscriptions, topics
 from discussions.tasks import publish_due_fanout_task
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -154,39 +152,3 @@ def test_publish_fanout_enqueues_due_communities(in_a, monkeypatch):
     queued = []
     monkeypatch.setattr(tasks.publish_scheduled_task, "delay", lambda cid: queued.append(cid))
     assert publish_due_fanout_task() == 1 and queued == [in_a.a.pk]
-
-
-def test_image_upload_is_stored_and_checked(in_a, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    upload = drafts.upload_create(
-        community=in_a.a, actor=in_a.actor(in_a.bob), file=SimpleUploadedFile("cat.png", PNG, content_type="image/png")
-    )
-    assert upload.content_type == "image/png" and upload.file.name.endswith(".png")
-    assert (tmp_path / upload.file.name).exists()
-
-
-def test_upload_refuses_non_images_and_oversized_files(in_a, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    fake = SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", content_type="image/png")
-    try:
-        drafts.upload_create(community=in_a.a, actor=in_a.actor(in_a.bob), file=fake)
-    except ServiceError as error:
-        assert "PNG, JPEG, GIF or WebP" in error.message
-    else:
-        raise AssertionError("a script disguised as PNG was accepted")
-    big = SimpleUploadedFile("big.png", PNG + b"\x00" * (5 * 1024 * 1024), content_type="image/png")
-    try:
-        drafts.upload_create(community=in_a.a, actor=in_a.actor(in_a.bob), file=big)
-    except ServiceError as error:
-        assert "too large" in error.message
-    else:
-        raise AssertionError("an oversized image was accepted")
-
-
-def test_upload_page_answers_json(client, forum, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    client.force_login(forum.world.bob)
-    response = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.png", PNG)})
-    assert response.status_code == 201 and response.json()["markdown"].startswith("![image](/media/discussions/")
-    bad = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.txt", b"hello")})
-    assert bad.status_code == 400 and "PNG" in bad.json()["error"]
