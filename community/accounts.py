@@ -1,13 +1,20 @@
-"""The allauth account adapter: every absolute link in account email is built on HEARTH_BASE_URL, not the request.
+"""The allauth account adapter: links in account email are built on HEARTH_BASE_URL; failed logins are limited
+per address and account together.
 
 A request's Host header is the sender's to choose; a reset or confirmation link built from it would carry the token to
 whatever host an attacker put there (host-header poisoning).
+
+allauth limits failed logins per IP and per account. Per account alone, anyone could lock a user out by typing wrong
+passwords for their email. Here the tight per-account limit counts per (account, IP address): a stranger's failures
+lock out only the stranger's address. A looser per-account limit across all addresses (`login_failed_account`)
+still slows a password guess spread over many addresses.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.conf import settings
 
 
@@ -36,3 +43,27 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         return on_base_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def _account_key(self, request, **credentials) -> str:
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        return f"{self._account_key(request, **credentials)}:{ratelimit.get_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        super().pre_authenticate(request, **credentials)  # per IP, and per (account, IP)
+        self._account_rl_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account_key(request, **credentials),
+        )
+        if not self._account_rl_usage:
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_account_rl_usage", None)
+        if usage:
+            usage.rollback()
