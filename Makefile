@@ -9,7 +9,7 @@ STAMP      := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt bench bench-full clean-var chromium wrk
+.PHONY: help venv run test lint fmt bench bench-full load clean-var chromium wrk
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ wrk:
 
 bench: venv wrk ## quick benchmark on embedded servers
 	$(PY) -m hearth.embedded exec -- $(PY) bench/run.py --quick
+
+load: venv wrk ## sustained load (64 connections, 60 s, forum pages and API; any failed request fails)
+	$(PY) -m hearth.embedded exec -- $(PY) bench/run.py --quick --only load
 
 bench-full: venv wrk ## full benchmark on embedded servers
 	$(PY) -m hearth.embedded exec -- $(PY) bench/run.py

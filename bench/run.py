@@ -26,7 +26,7 @@ SIZES = {  # communities, members, activities, topics, replies
     "quick": (8, 3_000, 20_000, 1_500, 15_000),
     "full": (20, 20_000, 1_000_000, 20_000, 200_000),
 }
-SECTIONS = ("rls", "generate", "forum", "ingest", "dashboard")
+SECTIONS = ("rls", "generate", "forum", "load", "ingest", "dashboard")
 
 
 def _versions() -> str:
@@ -117,7 +117,7 @@ def main() -> int:
 
     sizes = Sizes(*SIZES[mode])
     # Forum reads and ingest run against the generated communities: they bring the generator along.
-    wants_data = "generate" in sections or bool({"forum", "ingest"} & sections)
+    wants_data = "generate" in sections or bool({"forum", "load", "ingest"} & sections)
     if wants_data and not Community.objects.filter(slug__startswith=SLUG_PREFIX).exists():
         print(f"== generate_data {sizes}", flush=True)
         generator = Generator(sizes, seed=1, method="copy")
@@ -139,7 +139,7 @@ def main() -> int:
     large, small = (communities[0], communities[-1]) if communities else (None, None)
 
     server_env = dict(os.environ)
-    if "forum" in sections or "ingest" in sections:
+    if {"forum", "load", "ingest"} & sections:
         large_t = forum_reads.target(large)
     if "forum" in sections:
         with _section(lines, "Forum reads"):
@@ -179,6 +179,24 @@ def main() -> int:
                 equal = "yes" if n_small == n_large else "**NO**"
                 lines.append(f"| {page} | {who} | {n_small} | {n_large} | {equal} | {ms_small:.1f} → {ms_large:.1f} |")
             lines.append("")
+
+    if "load" in sections:
+        print("== sustained load", flush=True)
+        from bench import sustained_load
+
+        # Not inside _section: a failed request must fail the run (CI runs this section), not become a table row.
+        rows = sustained_load.run(server_env, large_t)
+        lines += [
+            f"## Sustained load ({large.slug}; gunicorn 2 sync workers, DEBUG off; {sustained_load.CONNECTIONS} "
+            f"connections for {sustained_load.SECONDS} s in all, split over the URLs; target: zero failed requests)",
+            "",
+            "| URL | requests | req/s | p50 | p95 | failed |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in rows:
+            lines.append(f"| {row.name} | {row.load.requests:,} | {row.load.rps:,.0f} | {_ms(row.load.p50_ms)} | "
+                         f"{_ms(row.load.p95_ms)} | {row.load.failures} |")  # fmt: skip
+        lines.append("")
 
     if "ingest" in sections:
         with _section(lines, "Ingest"):
@@ -251,6 +269,12 @@ def main() -> int:
         f"Total bench time {time.perf_counter() - started:,.0f}s.",
     ]
     report = "\n".join(lines) + "\n"
+    if args.only:  # a partial run (CI's sustained load) keeps the full reports as they are
+        out = ROOT / "bench" / "results" / f"only-{'-'.join(sorted(sections))}.md"
+        out.write_text(report)
+        print(report)
+        print(f"written to {out}")
+        return 0
     out = ROOT / "bench" / "results" / "latest.md"
     out.write_text(report)
     (out.parent / f"{mode}.md").write_text(report)  # the last quick and the last full run, side by side
