@@ -6,6 +6,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from celery.schedules import crontab
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
 
 from . import env
 
@@ -110,6 +113,10 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# No task's result is read by the web processes: storing them would make every send subscribe to the result
+# backend, and after a Redis outage Celery's result consumer gives up for good ("must be restarted"), so the
+# web would never enqueue again (tests/faults/test_outages.py). Tasks that a test reads opt in.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -138,6 +145,14 @@ CACHES = {
         # Databases sharing one Redis must not share keys (the bench sets its own prefix per run).
         "KEY_PREFIX": os.environ.get("HEARTH_CACHE_PREFIX")
         or f"hearth:{DATABASES['default']['NAME']}" + os.environ.get("HEARTH_TEST_DB_SUFFIX", ""),
+        # After a Redis restart every pooled connection is dead: retry a command once on a fresh connection, so
+        # recovery does not cost each pooled connection one failed request (tests/faults/test_outages.py).
+        "OPTIONS": {
+            "retry": Retry(NoBackoff(), 1),
+            "retry_on_error": [RedisConnectionError],
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        },
     }
 }
 # Public read pages for anonymous readers are served from the cache until the community's content changes
@@ -247,7 +262,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Static files (vendored, served by WhiteNoise; no CDN).
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -70,5 +70,7 @@ def receive(request, connection_uuid):
     if handled and connection.status != ConnectionStatus.PAUSED:
         from integrations.tasks import process_inbox_task
 
-        transaction.on_commit(lambda: process_inbox_task.delay(community_id, [event.pk]))
+        # robust: the delivery is stored; if the broker is down, the beat's sweep of stale events processes it
+        # later, so the platform gets its 200 rather than a 503 that would make it resend (tests/faults).
+        transaction.on_commit(lambda: process_inbox_task.delay(community_id, [event.pk]), robust=True)
     return JsonResponse({"ok": True, "event": event.pk, "status": status})

@@ -2,8 +2,10 @@
 
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.templatetags.static import static
 from django.views.defaults import server_error
 
 try:  # the broker's client errors; redis and kombu are always installed with Celery, but stay importable without
@@ -22,8 +24,7 @@ RETRY_AFTER = "30"
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Hearth is briefly unavailable</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.4rem}p{line-height:1.5;color:#444}</style></head>
+<link rel="stylesheet" href="{stylesheet}"></head>
 <body><h1>Hearth is briefly unavailable</h1>
 <p>A service behind this site is not answering. Nothing you already posted is lost; please try again in a minute.</p>
 </body></html>
@@ -40,12 +41,21 @@ def is_outage(error: BaseException | None) -> bool:
     return False
 
 
+def _stylesheet() -> str:
+    try:
+        return static("css/outage.css")
+    except ValueError:  # no manifest entry (collectstatic not run): this page must not fail in turn
+        return settings.STATIC_URL + "css/outage.css"
+
+
 def outage_response(request) -> HttpResponse:
     if request.path_info.startswith(("/api/", "/healthz")) or "application/json" in request.headers.get("Accept", ""):
         body = {"error": {"code": "unavailable", "message": "The service is temporarily unavailable.", "fields": {}}}
         response = JsonResponse(body, status=503)
     else:
-        response = HttpResponse(PAGE, status=503, content_type="text/html; charset=utf-8")
+        # A static file, not inline style (the Content-Security-Policy allows none); static files need no database.
+        page = PAGE.replace("{stylesheet}", _stylesheet())
+        response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = RETRY_AFTER
     return response
 

@@ -12,12 +12,12 @@ def _visible_member_communities() -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@shared_task(name="tests.tenancy.probe_scoped")
+@shared_task(name="tests.tenancy.probe_scoped", ignore_result=False)
 @scoped_task
 def probe_scoped(community_id: int) -> list[int]:
     return _visible_member_communities()
 
 
-@shared_task(name="tests.tenancy.probe_unscoped")
+@shared_task(name="tests.tenancy.probe_unscoped", ignore_result=False)
 def probe_unscoped() -> list[int]:
     return _visible_member_communities()
