@@ -6,6 +6,7 @@ in the raw inbox, acknowledged, waiting for the beat's sweep. (A delivery while 
 503, so the platform retries it: it is not lost either.)
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -177,7 +178,7 @@ def stack():
             "warning",
             "--timeout",
             "30",
-        ],  # fmt: skip
+        ],
         env=env,
         cwd=ROOT,
     )
@@ -189,10 +190,8 @@ def stack():
         web.terminate()
         web.wait(timeout=20)
         redis.process.kill() if redis.process and redis.process.poll() is None else None
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             pg.stop()
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(root, ignore_errors=True)
 
 
