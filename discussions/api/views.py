@@ -16,7 +16,7 @@ from community.api.base import CommunityViewSet
 from community.errors import ServiceError
 
 from .. import selectors
-from ..models import Notification, Reply, Space, Subscription, Topic
+from ..models import Reply, Subscription, Topic
 from ..models.topic import SEARCH_CONFIG
 from ..services import engagement, notifications, replies, spaces, subscriptions, topics
 from . import serializers as s
@@ -34,10 +34,7 @@ class SpaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVi
     pagination_class = None
 
     def scoped_queryset(self, community):
-        actor = getattr(self, "actor", None)
-        if actor is None:
-            return Space.objects.for_community(community)
-        return selectors.space_list(community=community, actor=actor)
+        return selectors.space_list(community=community, actor=self.actor)
 
     def create(self, request, *args, **kwargs):
         serializer = s.SpaceSerializer(data=request.data)
@@ -94,11 +91,8 @@ class TopicViewSet(mixins.ListModelMixin, CommunityViewSet):
     }
 
     def scoped_queryset(self, community):
-        actor = getattr(self, "actor", None)
-        if actor is None:
-            return Topic.objects.for_community(community)
-        qs = selectors.topic_queryset(community=community, actor=actor)
-        return selectors.with_unread(qs, community=community, actor=actor)
+        qs = selectors.topic_queryset(community=community, actor=self.actor)
+        return selectors.with_unread(qs, community=community, actor=self.actor)
 
     def _topic(self) -> Topic:
         return selectors.access_topic(community=self.community, actor=self.actor, topic_id=self.kwargs["pk"])
@@ -257,10 +251,7 @@ class TopicReplyViewSet(mixins.ListModelMixin, CommunityViewSet):
     action_permissions = {"list": READ, "create": POST}
 
     def scoped_queryset(self, community):
-        actor = getattr(self, "actor", None)
-        if actor is None:
-            return Reply.objects.for_community(community)
-        topic = selectors.access_topic(community=community, actor=actor, topic_id=self.kwargs["topic_id"])
+        topic = selectors.access_topic(community=community, actor=self.actor, topic_id=self.kwargs["topic_id"])
         return selectors.reply_list(community=community, topic=topic)
 
     @extend_schema(request=s.ReplyCreateSerializer, responses={201: s.ReplySerializer})
@@ -324,9 +315,6 @@ class NotificationViewSet(_MemberOnly, mixins.ListModelMixin, CommunityViewSet):
     action_permissions = {"list": POST, "read": POST}
 
     def scoped_queryset(self, community):
-        actor = getattr(self, "actor", None)
-        if actor is None:
-            return Notification.objects.for_community(community)
         return selectors.notification_list(community=community, member=self._member())
 
     @action(detail=False, methods=["post"])
@@ -343,9 +331,6 @@ class SubscriptionViewSet(_MemberOnly, mixins.ListModelMixin, CommunityViewSet):
     action_permissions = {"list": POST, "create": POST}
 
     def scoped_queryset(self, community):
-        actor = getattr(self, "actor", None)
-        if actor is None:
-            return Subscription.objects.for_community(community)
         return Subscription.objects.for_community(community).filter(member=self._member())
 
     def create(self, request, *args, **kwargs):

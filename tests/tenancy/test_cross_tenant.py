@@ -14,6 +14,7 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from community.models import Member, Visibility
+from community.policy import Actor
 from community.tenancy import community_scope, unscoped
 from tests.factories import add_member
 from tests.tenancy.kwarg_objects import KWARG_MODELS, KWARG_VALUES
@@ -92,10 +93,13 @@ def _b_object_value(spec: str, community):
     return getattr(obj, field)
 
 
-def _b_pk_for_viewset(callback, community):
+def _b_pk_for_viewset(callback, community, values: dict):
+    """An object of B the viewset would serve, found as B's owner would see it (the kwargs filled so far)."""
     viewset = callback.cls(**getattr(callback, "initkwargs", {}))
-    viewset.community, viewset.action, viewset.kwargs, viewset.request = community, "retrieve", {}, None
     with community_scope(community.pk):
+        owner = Member.objects.filter(community=community, role="owner").order_by("pk").first()
+        viewset.actor = Actor(community=community, user_id=owner.user_id, member=owner)
+        viewset.community, viewset.action, viewset.kwargs, viewset.request = community, "retrieve", values, None
         obj = viewset.scoped_queryset(community).order_by("pk").first()
     assert obj is not None, f"community B has no object for {callback.cls.__name__}: add one to the fixture"
     return obj.pk
@@ -107,7 +111,7 @@ def values_for(route: str, callback, b) -> dict:
         if name == "community_slug":
             values[name] = b.slug
         elif name == "pk" and hasattr(callback, "cls"):
-            values[name] = _b_pk_for_viewset(callback, b)
+            values[name] = _b_pk_for_viewset(callback, b, dict(values))
         elif name in KWARG_MODELS:
             values[name] = _b_object_value(KWARG_MODELS[name], b)
         elif name in KWARG_VALUES:
@@ -205,8 +209,13 @@ def test_community_a_cannot_reach_community_b(client, two_tenants, actor):
     assert snapshot(world.b) == before
 
 
-def test_member_of_a_is_a_member_of_a_only(two_tenants):
-    with community_scope(two_tenants.a.pk):
-        assert Member.objects.filter(user=two_tenants.bob).count() == 1
-    with community_scope(two_tenants.b.pk):
-        assert Member.objects.filter(user=two_tenants.bob).count() == 0
+def test_a_user_in_both_communities_is_seen_in_each_only_as_that_communitys_member(two_tenants):
+    """The query names no community: row-level security alone decides which membership each scope sees."""
+    world = two_tenants
+    in_b = add_member(world.b, world.bob, display_name="Bob in Bravo")
+    with community_scope(world.a.pk):
+        assert list(Member.objects.filter(user=world.bob).values_list("pk", flat=True)) == [world.bob_member.pk]
+    with community_scope(world.b.pk):
+        assert list(Member.objects.filter(user=world.bob).values_list("pk", flat=True)) == [in_b.pk]
+    with unscoped("test: both memberships exist"):
+        assert Member.objects.filter(user=world.bob).count() == 2
