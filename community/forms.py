@@ -8,7 +8,11 @@ from community.registry import api_scopes
 
 class CommunityCreateForm(forms.Form):
     name = forms.CharField(max_length=120)
-    slug = forms.SlugField(max_length=60, help_text="Your community lives at /c/<address>/.", label="Address")
+    slug = forms.SlugField(
+        max_length=60,
+        help_text="Your community lives at /c/your-address/: lowercase letters, digits and hyphens.",
+        label="Address",
+    )
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
