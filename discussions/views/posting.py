@@ -331,14 +331,24 @@ def draft_save(request, community_slug):
 @require_POST
 @community_page("discussions.post")
 def upload(request, community_slug):
+    # static/js/uploads.js asks for JSON; a browser without script posts the form and is sent back with a message.
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    back = request.headers.get("Referer") or reverse(f"{NS}:latest", args=[community_slug])
     file = request.FILES.get("file")
-    if file is None:
-        return JsonResponse({"error": "Choose an image to upload."}, status=400)
     try:
+        if file is None:
+            raise ServiceError("Choose an image to upload.", field="file")
         item = uploads.upload_create(community=request.community, actor=request.actor, file=file)
     except ServiceError as error:
+        if not wants_json:
+            messages.error(request, error.message)
+            return redirect(back)
         return JsonResponse({"error": error.message}, status=429 if error.code == "rate_limited" else 400)
-    return JsonResponse({"url": item.file.url, "markdown": f"![image]({item.file.url})"}, status=201)
+    markdown = f"![image]({item.file.url})"
+    if not wants_json:
+        messages.success(request, f"Image uploaded. Put this in your post where it should appear: {markdown}")
+        return redirect(back)
+    return JsonResponse({"url": item.file.url, "markdown": markdown}, status=201)
 
 
 @community_page("discussions.manage")

@@ -32,8 +32,16 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _end_live_server_sessions(django_db_blocker):
+    """Once, after this module's browser tests (ending them after each test killed the next test's connection)."""
+    yield
+    with django_db_blocker.unblock():
+        _close_live_server_sessions()
+
+
 @pytest.fixture
-def browser(monkeypatch):
+def browser(monkeypatch, _end_live_server_sessions):
     playwright_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -44,7 +52,6 @@ def browser(monkeypatch):
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
-    _close_live_server_sessions()
 
 
 def _close_live_server_sessions() -> None:
@@ -120,3 +127,42 @@ def test_member_journey_question_answer_accept_react_search(transactional_db, li
     assert page.locator(".hit a:has-text('Why is my sourdough flat?')").count() >= 1
     assert page.locator(".hit mark").count() >= 1
     assert (ARTIFACTS / "topic-page.png").stat().st_size > 10_000
+
+
+def test_an_uploaded_image_goes_into_the_post_and_displays(transactional_db, live_server, browser, settings, tmp_path):
+    """The upload widget (static/js/uploads.js): progress, the markdown at the cursor, the image served."""
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    poster = make_user("poster@example.com")
+    community = make_community(make_user("owner2@example.com"), slug="painters")
+    add_member(community, poster, display_name="poster", handle="poster")
+    with community_scope(community.pk):
+        Space.objects.create(community=community, name="Show", slug="show", start_policy=PostPolicy.MEMBERS)
+    image, text = tmp_path / "sunset.png", tmp_path / "notes.txt"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (250, 120, 30)).save(buffer, format="PNG")
+    image.write_bytes(buffer.getvalue())
+    text.write_text("not an image")
+
+    page = _sign_in(browser, live_server, "poster@example.com")
+    page.goto(f"{live_server.url}/c/painters/d/s/show/new/")
+    page.fill("#id_title", "My sunset")
+    page.fill("#id_body", "Look at this:")
+    page.set_input_files("#id_file", str(text))
+    page.wait_for_selector("[data-upload-status].error")
+    assert "PNG, JPEG, GIF or WebP" in page.inner_text("[data-upload-status]")
+    page.set_input_files("#id_file", str(image))
+    page.wait_for_selector("[data-upload-status].ok")
+    body = page.input_value("#id_body")
+    assert body.startswith("Look at this:\n![image](/media/discussions/")
+    page.click("button:has-text('Post topic')")
+    page.wait_for_selector("h1:has-text('My sunset')")
+    src = page.get_attribute("article img", "src") or page.get_attribute("img[alt=image]", "src")
+    assert src and src.startswith("/media/discussions/")
+    loaded = page.evaluate(
+        "() => Array.from(document.images).filter(i => i.src.includes('/media/')).map(i => i.naturalWidth)"
+    )
+    assert loaded == [40]

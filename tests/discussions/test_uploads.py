@@ -25,6 +25,9 @@ def _exif_with_gps() -> bytes:
     return exif.tobytes()
 
 
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -99,7 +102,7 @@ def test_the_daily_quota_counts_bytes_too(in_a, media, settings):
 
 def test_the_upload_page_answers_json_and_the_url_it_returns_serves_the_image(client, forum, media):
     client.force_login(forum.world.bob)
-    response = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.png", _image())})
+    response = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.png", _image())}, **JSON)
     assert response.status_code == 201
     url = response.json()["url"]
     assert response.json()["markdown"] == f"![image]({url})" and url.startswith("/media/discussions/")
@@ -108,13 +111,27 @@ def test_the_upload_page_answers_json_and_the_url_it_returns_serves_the_image(cl
     assert served["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in served["Content-Security-Policy"]
     assert b"".join(served.streaming_content).startswith(b"\x89PNG")
-    bad = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.txt", b"hello")})
+    bad = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.txt", b"hello")}, **JSON)
     assert bad.status_code == 400 and "PNG" in bad.json()["error"]
+
+
+def test_without_script_the_form_post_comes_back_to_the_page_with_the_markdown(client, forum, media):
+    client.force_login(forum.world.bob)
+    page = "/c/alpha/d/s/general/new/"
+    response = client.post(
+        "/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.png", _image())}, HTTP_REFERER=page, follow=True
+    )
+    assert response.redirect_chain[0] == (page, 302)
+    assert "![image](/media/discussions/" in response.content.decode()
+    refused = client.post(
+        "/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.txt", b"x")}, HTTP_REFERER=page, follow=True
+    )
+    assert "PNG, JPEG, GIF or WebP" in refused.content.decode()
 
 
 def test_unknown_or_other_communities_media_paths_answer_404(client, forum, media):
     client.force_login(forum.world.bob)
-    url = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.png", _image())}).json()["url"]
+    url = client.post("/c/alpha/d/uploads/", {"file": SimpleUploadedFile("a.png", _image())}, **JSON).json()["url"]
     _, _, _, community_id, name = url.split("/")
     assert client.get(f"/media/discussions/{forum.b.pk}/{name}").status_code == 404
     assert client.get(f"/media/discussions/{community_id}/{'0' * 32}.png").status_code == 404
