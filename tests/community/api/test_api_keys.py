@@ -97,3 +97,9 @@ def test_create_community_command_prints_a_working_key_last(client, db, capsys):
     response = client.get("/api/v1/community/", **auth(key))
     assert response.status_code == 200
     assert response.json()["name"] == "Gamma"
+
+
+def test_the_bearer_scheme_is_case_insensitive(client, world):
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        response = client.get("/api/v1/community/", HTTP_AUTHORIZATION=f"{scheme} {world.a_key}")
+        assert response.status_code == 200 and response.json()["slug"] == "alpha", scheme
