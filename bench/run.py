@@ -212,7 +212,7 @@ def main() -> int:
                 "",
                 "Baseline: COPY of the same rows (members known) as the owner into `LIKE community_activity INCLUDING "
                 "ALL` without RLS. Duplicate runs re-send 10% already-stored items; rates count every item sent.",
-                'Pipeline rows compute sentiment (VADER) for every new item with text. "2 processes": the task body '
+                'Pipeline rows run the activity listener (Hearth\'s analyser) on every new item with text. "2 processes": the task body '
                 "in two OS processes over separate inbox events (a Celery worker's concurrency 2 on 2 cores, no "
                 'broker); "via Celery": a real worker, prefork --concurrency 2, tasks through Redis.',
                 "",

@@ -1,6 +1,25 @@
+"""App config of insights: the activity listener (sentiment, rollups), its API, scope area and actions."""
+
 from django.apps import AppConfig
 
 
 class InsightsConfig(AppConfig):
     name = "insights"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from community.models import Role
+        from community.policy import RANK
+        from community.registry import AppContribution, register
+
+        register(
+            AppContribution(
+                label="insights",
+                api_urls=("insights.api.urls",),
+                scope_areas=("insights",),
+                # The dashboard's rule: moderators and up; keys need insights:read.
+                actions={"insights.view": (RANK[Role.MODERATOR], "insights:read")},
+                # Scoring and rollups run after the activities commit, in the worker, never in the request.
+                activity_listeners=("insights.process_activities",),
+            )
+        )

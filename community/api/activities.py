@@ -1,7 +1,7 @@
 """The Activity API for integrators: post one or a thousand activities (idempotent), list them with filters."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -22,12 +22,19 @@ class MemberBriefSerializer(serializers.Serializer):
     avatar_url = serializers.CharField()
 
 
+class SentimentSerializer(serializers.Serializer):
+    score = serializers.FloatField(help_text="-1 (most negative) … 1 (most positive).")
+    label = serializers.ChoiceField(choices=["positive", "neutral", "negative"])
+    analyser = serializers.CharField(help_text='"<name>@<version>" of what scored it; "source@1": the source did.')
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     """Output only; `member` is null once the member was erased."""
 
     member = MemberBriefSerializer(allow_null=True)
     # Plain strings in the schema: the kind list is documented once, on the input (no enum name collisions).
     kind = serializers.CharField(help_text="An activity kind (see ActivityInput).")
+    sentiment = serializers.SerializerMethodField()
     moderation = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,13 +54,20 @@ class ActivitySerializer(serializers.ModelSerializer):
             "url",
             "parent_external_id",
             "sentiment",
-            "sentiment_label",
+            "language",
             "moderation_status",
             "moderation_score",
             "moderation",
             "extra",
             "created_at",
         ]
+
+    @extend_schema_field(SentimentSerializer(allow_null=True))
+    def get_sentiment(self, activity) -> dict | None:
+        """Null until scored, and for text no analyser reads (no text, or a language it does not read)."""
+        if activity.sentiment is None:
+            return None
+        return {"score": activity.sentiment, "label": activity.sentiment_label, "analyser": activity.sentiment_analyser}
 
     def get_moderation(self, activity) -> dict:
         return {"status": activity.moderation_status, "score": activity.moderation_score}
@@ -67,6 +81,14 @@ class IdentityInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False)
     email_verified = serializers.BooleanField(required=False, help_text="Default true: the email matches members.")
     url = serializers.URLField(required=False)
+    bot = serializers.BooleanField(required=False, help_text="True for a bot: left out of metrics unless asked for.")
+
+
+class SentimentInputSerializer(serializers.Serializer):
+    score = serializers.FloatField(min_value=-1, max_value=1)
+    label = serializers.ChoiceField(
+        choices=["positive", "neutral", "negative"], required=False, help_text="Default: from the score at ±0.05."
+    )
 
 
 class ActivityInputSerializer(serializers.Serializer):
@@ -81,10 +103,10 @@ class ActivityInputSerializer(serializers.Serializer):
     url = serializers.URLField(required=False)
     parent_external_id = serializers.CharField(required=False)
     extra = serializers.DictField(required=False)
-    sentiment = serializers.FloatField(
-        required=False, min_value=-1, max_value=1, help_text="The source's own score; otherwise VADER scores the text."
+    sentiment = SentimentInputSerializer(
+        required=False,
+        help_text="The source's own score; otherwise Hearth's analyser scores the text after storing it.",
     )
-    sentiment_label = serializers.ChoiceField(choices=["positive", "neutral", "negative"], required=False)
     identity = IdentityInputSerializer()
 
 
@@ -114,6 +136,7 @@ def activity_filters(params) -> dict:
         "since": params.get("since") or params.get("from") or params.get("occurred_after"),
         "until": params.get("until") or params.get("to") or params.get("occurred_before"),
         "q": params.get("q") or params.get("search"),
+        "sentiment": params.get("sentiment"),
     }
 
 
@@ -125,6 +148,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("since", str, description="Date or date-time (inclusive); alias `from`."),
     OpenApiParameter("until", str, description="Date or date-time (inclusive); alias `to`."),
     OpenApiParameter("q", str, description="Full-text search of title and body; alias `search`."),
+    OpenApiParameter("sentiment", str, enum=["positive", "neutral", "negative"], description="The sentiment label."),
 ]
 
 

@@ -54,8 +54,14 @@ class Activity(CommunityOwned):
     body = models.TextField(blank=True)
     url = models.URLField(max_length=1000, blank=True)
     parent_external_id = models.CharField(max_length=255, blank=True)
+    # The sentiment object of the API: score (-1 … 1), label, and who gave it ("<name>@<version>" of the analyser,
+    # or "source@1" when the activity's source sent its own). Null score until scored, and for text nobody read.
+    # Scoring happens after the activity is stored, by the app listening for new activities (insights/).
     sentiment = models.FloatField(null=True, blank=True)
     sentiment_label = models.CharField(max_length=16, blank=True)
+    sentiment_analyser = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # Detected language of the text (ISO 639-1, "und" undetermined), set by the same analyser; "" until analysed.
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
     moderation_status = models.CharField(max_length=16, null=True, blank=True)
     moderation_score = models.FloatField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)
@@ -73,6 +79,9 @@ class Activity(CommunityOwned):
             models.Index(fields=["community", "occurred_at"], name="activity_occurred"),
             models.Index(fields=["community", "member", "occurred_at"], name="activity_member_occurred"),
             models.Index(fields=["community", "kind", "occurred_at"], name="activity_kind_occurred"),
+            models.Index(fields=["community", "sentiment_label", "occurred_at"], name="activity_sentiment_occurred"),
+            # Responses to a conversation: the replies whose parent is its starter (insights' response times).
+            models.Index(fields=["community", "source", "parent_external_id", "occurred_at"], name="activity_parent"),
             GinIndex(fields=["search_vector"], name="activity_search"),
         ]
 

@@ -4,16 +4,19 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import QuerySet
 from django.http import Http404
 
+from community.errors import ServiceError
 from community.models import Activity, Community
 from community.models.activity import SEARCH_CONFIG
 
 from .members import parse_moment
 
-ACTIVITY_FILTER_KEYS = ("member", "kind", "channel", "source", "since", "until", "q", "organization")
+ACTIVITY_FILTER_KEYS = ("member", "kind", "channel", "source", "since", "until", "q", "organization", "sentiment")
+SENTIMENT_LABELS = ("positive", "neutral", "negative")
 
 
 def activity_list(*, community: Community, filters: dict | None = None) -> QuerySet[Activity]:
-    """Activities newest first with `member` joined; filters: member, kind, channel, source, since, until, q."""
+    """Activities newest first with `member` joined; filters: member, kind, channel, source, since, until, q,
+    sentiment (a label; index `activity_sentiment_occurred`)."""
     filters = filters or {}
     qs = Activity.objects.for_community(community).select_related("member")
     if filters.get("member"):
@@ -26,6 +29,10 @@ def activity_list(*, community: Community, filters: dict | None = None) -> Query
         qs = qs.filter(channel=filters["channel"])
     if filters.get("source"):
         qs = qs.filter(source=filters["source"])
+    if filters.get("sentiment"):
+        if filters["sentiment"] not in SENTIMENT_LABELS:
+            raise ServiceError("sentiment: expected positive, neutral or negative.", field="sentiment")
+        qs = qs.filter(sentiment_label=filters["sentiment"])
     since = parse_moment(filters.get("since"))
     until = parse_moment(filters.get("until"), end=True)
     if since:

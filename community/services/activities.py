@@ -2,7 +2,8 @@
 
 Idempotent by construction: (community, source, external_id) is unique and inserts use ON CONFLICT DO NOTHING,
 so ingesting the same thing twice returns the stored row. A batch costs a constant number of queries.
-Activities with text and no sentiment from their source get VADER's compound score and its label on the way in.
+Sentiment is not scored here: a source's own score is kept as given (analyser "source@1"); everything else is
+scored after commit by the app listening for new activities (insights.process_activities, via activities_announce).
 """
 
 import json
@@ -23,8 +24,9 @@ from community.task_queue import enqueue_on_commit
 
 from .identities import identities_resolve, identity_key
 from .key_probe import probe_by_key
-from .sentiment import LABELS as SENTIMENT_LABELS
-from .sentiment import sentiment_label, sentiment_of
+
+SENTIMENT_LABELS = frozenset({"positive", "neutral", "negative"})
+SOURCE_ANALYSER = "source@1"  # the sentiment came with the activity, from its source
 
 # Built once: ActivityKind.values makes a new list on every access, and ingest checks every item.
 ACTIVITY_KINDS = frozenset(ActivityKind.values)
@@ -48,12 +50,13 @@ _INSERT_COLUMNS = (
     "parent_external_id",
     "sentiment",
     "sentiment_label",
+    "sentiment_analyser",
     "extra",
     "created_at",
 )
 _INSERT_TYPES = (
     "bigint", "bigint", "text", "text", "text", "bigint", "text", "timestamptz",
-    "text", "text", "text", "text", "double precision", "text", "jsonb", "timestamptz",
+    "text", "text", "text", "text", "double precision", "text", "text", "jsonb", "timestamptz",
 )  # fmt: skip
 # Positions in a row tuple, read from the column order so the two cannot drift apart.
 _MEMBER, _SOURCE, _EXTERNAL_ID, _OCCURRED_AT = map(
@@ -104,7 +107,6 @@ def activity_record(
     existing = Activity.objects.for_community(community).filter(source=source, external_id=external_id).first()
     if existing is not None:
         return existing
-    sentiment, label = sentiment_of(title[:500], body)
     activity = Activity(
         community=community,
         member=member,
@@ -118,8 +120,9 @@ def activity_record(
         body=body,
         url=url[:1000],
         parent_external_id=str(parent_external_id or "")[:255],
-        sentiment=sentiment,
-        sentiment_label=label,
+        sentiment=None,
+        sentiment_label="",
+        sentiment_analyser="",
         extra=extra or {},
         created_at=timezone.now(),
     )
@@ -143,10 +146,10 @@ def activity_ingest(
     """Bulk ingest of Activity-API-shaped dicts; one result per item, in order.
 
     Items: {source, external_id, kind, occurred_at, title?, body?, url?, parent_external_id?, extra?,
-    sentiment?, sentiment_label?,
+    sentiment? ({score, label?} or a number), sentiment_label?,
     identity: {channel, external_id, handle?, name?, email?, email_verified?, url?, avatar_url?}}.
     Results: {"status": "created"|"existing"|"error", "id": int|None, "errors": {...}}.
-    Items with text and no sentiment of their own are scored here (VADER), only when they are new to us.
+    Items with text and no sentiment of their own are scored after commit by the activity listeners.
     """
     results: list[dict[str, Any]] = [{"status": "error", "id": None, "errors": {}} for _ in items]
     valid: dict[int, dict] = {}
@@ -173,12 +176,11 @@ def activity_ingest(
     for index in fresh.values():
         c = valid[index]
         sentiment, label = c["sentiment"], c["sentiment_label"]
-        if sentiment is None and not label:
-            sentiment, label = sentiment_of(c["title"], c["body"])
+        analyser = SOURCE_ANALYSER if sentiment is not None else ""
         member_id, channel = members[identity_key(c["identity"])], c["identity"]["channel"]
         rows.append((community.pk, member_id, c["kind"], channel, c["source"], connection_id, c["external_id"],
                      c["occurred_at"], c["title"], c["body"], c["url"], c["parent_external_id"], sentiment, label,
-                     json.dumps(c["extra"]), now))  # fmt: skip
+                     analyser, json.dumps(c["extra"]), now))  # fmt: skip
     created: dict[tuple[str, str], int] = {}
     for start in range(0, len(rows), INSERT_CHUNK):
         created.update(_insert(rows[start : start + INSERT_CHUNK]))
@@ -249,19 +251,26 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
     if not isinstance(extra, dict):
         errors.setdefault("extra", []).append("Expected an object.")
     cleaned["extra"] = extra if isinstance(extra, dict) else {}
-    # A source that scores its own text (or knows better) wins: its score and label are kept as given.
+    # A source that scores its own text (or knows better) wins: its score and label are kept as given. The API
+    # sends the object it shows ({"score", "label"?}); connectors pass a number and maybe `sentiment_label`.
     sentiment = item.get("sentiment")
+    label = item.get("sentiment_label") or ""
+    if isinstance(sentiment, dict):
+        label = sentiment.get("label") or ""
+        sentiment = sentiment.get("score")
+        if sentiment is None:
+            errors.setdefault("sentiment", []).append("Expected a score between -1 and 1.")
     if sentiment is not None and (
         isinstance(sentiment, bool) or not isinstance(sentiment, int | float) or not -1 <= sentiment <= 1
     ):
         errors.setdefault("sentiment", []).append("Expected a number between -1 and 1.")
         sentiment = None
-    label = item.get("sentiment_label") or ""
     if label and label not in SENTIMENT_LABELS:
         errors.setdefault("sentiment_label", []).append("Expected positive, neutral or negative.")
         label = ""
+    # A label without a score means nothing in the sentiment object (score is its one required part): dropped.
     cleaned["sentiment"] = float(sentiment) if sentiment is not None else None
-    cleaned["sentiment_label"] = label or (sentiment_label(sentiment) if sentiment is not None else "")
+    cleaned["sentiment_label"] = (label or sentiment_label(sentiment)) if sentiment is not None else ""
 
     identity = item.get("identity")
     if not isinstance(identity, dict):
@@ -291,10 +300,17 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
         clean_identity["email_verified"] = bool(identity["email_verified"])
     if isinstance(identity.get("profile"), dict):
         clean_identity["profile"] = identity["profile"]
+    if identity.get("bot") is True:  # the Activity API's bot flag: kept on the profile, where metrics look for it
+        clean_identity["profile"] = {**clean_identity.get("profile", {}), "bot": True}
     if ierrs:
         errors["identity"] = [f"{field}: {' '.join(msgs)}" for field, msgs in ierrs.items()]
     cleaned["identity"] = clean_identity
     return cleaned, errors
+
+
+def sentiment_label(score: float) -> str:
+    """The label of a source's score that came without one: the usual ±0.05 band."""
+    return "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
 
 
 def _aware(value: datetime) -> datetime:

@@ -25,4 +25,5 @@ KWARG_VALUES: dict[str, str] = {
     "area": "channels",
     "token": "not-a-valid-token",
     "kind": "github",  # /manage/channels/connect/<kind>/
+    "metric": "activities",  # /api/v1/metrics/<metric>/
 }

@@ -53,6 +53,17 @@ def _members(community, owner_user):
     populate_members(community, owner_user)
 
 
+@builder
+def _insights(community, owner_user):
+    """B's activities rolled up, so B's metrics hold numbers A's actors must never read."""
+    from community.models import Activity
+    from insights.services.rollups import rollups_update
+
+    rollups_update(
+        community=community, activity_ids=list(Activity.objects.for_community(community).values_list("pk", flat=True))
+    )
+
+
 def populate(community, owner_user) -> None:
     for fn in BUILDERS:
         fn(community, owner_user)

@@ -122,8 +122,15 @@ def values_for(route: str, callback, b) -> dict:
 
 
 def targets_b(route: str) -> bool:
-    """A route reaches B when it names B (its slug) or one of B's objects."""
-    return bool(route_kwargs(route))
+    """A route reaches B when it names B (its slug) or one of B's objects.
+
+    An API route without the slug whose kwargs are fixed values, not objects (/api/v1/metrics/<metric>/), acts on
+    the API key's own community like a route without kwargs; its /api/v1/c/<slug>/ twin is walked."""
+    names = route_kwargs(route)
+    path = _clean(route)
+    if path.startswith("api/v1/") and not path.startswith("api/v1/c/") and all(n in KWARG_VALUES for n in names):
+        return False
+    return bool(names)
 
 
 def snapshot(community) -> dict:

@@ -1,0 +1,3 @@
+from .rollups import Audience, Conversation, DayStat, MemberDay, MemberFirstDay
+
+__all__ = ["Audience", "Conversation", "DayStat", "MemberDay", "MemberFirstDay"]

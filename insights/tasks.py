@@ -1,0 +1,47 @@
+"""Celery tasks of insights: new activities are scored, then the rollups of the days they touch are refreshed."""
+
+from celery import shared_task
+
+from community.models import Community
+from community.tenancy import scoped_task
+
+
+@shared_task(
+    name="insights.process_activities",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+@scoped_task
+def process_activities_task(community_id: int, activity_ids: list[int]) -> int:
+    """Announced by the core after new activities commit (registry.activity_listeners); one transaction.
+
+    Scoring first, so the rollups of the same run already carry the new scores."""
+    from insights.services.conversations import conversations_update
+    from insights.services.rollups import rollups_update
+    from insights.services.sentiment import activities_score
+
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:  # deleted since: nothing left to do
+        return 0
+    scored = activities_score(community=community, activity_ids=activity_ids)
+    rollups_update(community=community, activity_ids=activity_ids)
+    conversations_update(community=community, activity_ids=activity_ids)
+    return scored
+
+
+@shared_task(name="insights.rebuild_rollups", acks_late=True, reject_on_worker_lost=True)
+@scoped_task
+def rebuild_rollups_task(community_id: int, start: str, end: str) -> int:
+    """Recompute a range of local days (ISO dates), e.g. after the community's time zone changed."""
+    from datetime import date
+
+    from insights.services.rollups import rollups_rebuild
+
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        return 0
+    return rollups_rebuild(community=community, start=date.fromisoformat(start), end=date.fromisoformat(end))
