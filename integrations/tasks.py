@@ -77,7 +77,9 @@ def sync_connection_task(self, community_id: int, connection_id: int, mode: str 
 def poll_due_connections_task() -> int:
     """Beat fan-out: enqueue a sync for every due connection, and re-enqueue inbox events whose task was lost."""
     from integrations.connectors import KINDS, get_connector
-    from integrations.models import ChannelConnection, ConnectionStatus, InboxEvent, InboxStatus
+    from integrations.models import ChannelConnection, ConnectionStatus
+    from integrations.services.inbox import inbox_stale_claim
+    from integrations.services.sync import sync_runs_close_interrupted
 
     now = timezone.now()
     polling_kinds = [kind for kind in KINDS if get_connector(kind).polls]
@@ -93,11 +95,8 @@ def poll_due_connections_task() -> int:
         ChannelConnection.objects.filter(pk__in=[pk for pk, _ in due]).update(
             next_poll_at=RawSQL("now() + poll_interval * interval '1 second'", [])
         )
-        stale = list(
-            InboxEvent.objects.filter(status=InboxStatus.RECEIVED, received_at__lte=now - STALE_AFTER)
-            .exclude(connection__status=ConnectionStatus.PAUSED)
-            .values_list("community_id", "pk")[:FAN_OUT_LIMIT]
-        )
+        stale = inbox_stale_claim(older_than=now - STALE_AFTER, limit=FAN_OUT_LIMIT)
+        sync_runs_close_interrupted(started_before=now - timedelta(seconds=SYNC_LOCK_SECONDS))
     for connection_id, community_id in due:
         sync_connection_task.delay(community_id, connection_id)
     by_community: dict[int, list[int]] = {}

@@ -21,6 +21,7 @@ from community import registry
 from community.errors import ServiceError
 from community.models import Activity, ActivityKind, Community, Member
 from community.task_queue import enqueue_on_commit
+from community.text_input import storable
 
 from .identities import identities_resolve, identity_key
 from .key_probe import probe_by_key
@@ -223,7 +224,7 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
         if isinstance(value, bool) or not isinstance(value, str | int):
             errs.setdefault(name, []).append("Expected a string.")
             return ""
-        value = str(value).strip()
+        value = storable(str(value)).strip()
         if len(value) > max_length:
             errs.setdefault(name, []).append(f"Ensure this field has no more than {max_length} characters.")
         return value
@@ -250,7 +251,7 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
     extra = item.get("extra") or {}
     if not isinstance(extra, dict):
         errors.setdefault("extra", []).append("Expected an object.")
-    cleaned["extra"] = extra if isinstance(extra, dict) else {}
+    cleaned["extra"] = storable(extra) if isinstance(extra, dict) else {}
     # A source that scores its own text (or knows better) wins: its score and label are kept as given. The API
     # sends the object it shows ({"score", "label"?}); connectors pass a number and maybe `sentiment_label`.
     sentiment = item.get("sentiment")
@@ -299,7 +300,7 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
     if "email_verified" in identity:
         clean_identity["email_verified"] = bool(identity["email_verified"])
     if isinstance(identity.get("profile"), dict):
-        clean_identity["profile"] = identity["profile"]
+        clean_identity["profile"] = storable(identity["profile"])
     if identity.get("bot") is True:  # the Activity API's bot flag: kept on the profile, where metrics look for it
         clean_identity["profile"] = {**clean_identity.get("profile", {}), "bot": True}
     if ierrs:

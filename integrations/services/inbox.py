@@ -3,6 +3,8 @@
 import logging
 from collections import defaultdict
 
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from community.errors import ServiceError
@@ -12,12 +14,13 @@ from community.services.activities import activity_ingest
 from community.task_queue import enqueue_on_commit
 from integrations.connectors import get_connector
 from integrations.connectors.base import MalformedPayload, RawEvent, UnknownEvent, header
-from integrations.models import ChannelConnection, InboxEvent, InboxStatus
+from integrations.models import ChannelConnection, ConnectionStatus, InboxEvent, InboxStatus
 from integrations.models.inbox import InboxSource
 
 logger = logging.getLogger("hearth.integrations")
 
 INGEST_BATCH = 500  # items per activity_ingest call
+SWEEP_GIVE_UP = 10  # a received event whose processing crashed this many times is failed, not swept again
 NEVER_KEPT = {"authorization", "cookie", "x-api-key"}
 
 
@@ -103,10 +106,7 @@ def inbox_process(*, community: Community, event_ids: list[int]) -> dict:
     for connection_id, pairs in pending.items():
         for start in range(0, len(pairs), INGEST_BATCH):
             chunk = pairs[start : start + INGEST_BATCH]
-            results = activity_ingest(
-                community=community, items=[entry for _, entry in chunk], connection_id=connection_id
-            )
-            for (event, entry), result in zip(chunk, results, strict=True):
+            for (event, entry), result in _ingest_guarded(community, connection_id, chunk):
                 summary["seen"] += 1
                 if result["status"] == "created":
                     event.items_created += 1
@@ -128,6 +128,58 @@ def inbox_process(*, community: Community, event_ids: list[int]) -> dict:
         events, ["status", "error", "attempts", "processed_at", "items_created", "items_existing"]
     )
     return summary
+
+
+def _ingest_guarded(community: Community, connection_id: int, chunk: list[tuple[InboxEvent, dict]]):
+    """Ingest a chunk in a savepoint; if the database refuses it, again one event at a time.
+
+    Validation catches what it knows, but a refusal it does not (a value Postgres cannot store) must cost only
+    the event that carries it: without the savepoint the whole transaction, with its bookkeeping, rolled back,
+    the good events of the batch never landed and the sweep retried the batch for ever.
+    """
+    try:
+        with transaction.atomic():
+            results = activity_ingest(
+                community=community, items=[entry for _, entry in chunk], connection_id=connection_id
+            )
+        return list(zip(chunk, results, strict=True))
+    except (DatabaseError, ValueError):  # ValueError: what the driver cannot encode
+        logger.warning("ingest chunk refused, retrying per event: connection=%s", connection_id, exc_info=True)
+    by_event: dict[int, list[tuple[InboxEvent, dict]]] = defaultdict(list)
+    for pair in chunk:
+        by_event[pair[0].pk].append(pair)
+    paired = []
+    for pairs in by_event.values():
+        try:
+            with transaction.atomic():
+                results = activity_ingest(
+                    community=community, items=[entry for _, entry in pairs], connection_id=connection_id
+                )
+        except (DatabaseError, ValueError) as error:
+            reason = {"database": [f"refused by the database: {str(error).splitlines()[0][:300]}"]}
+            results = [{"status": "error", "id": None, "errors": reason} for _ in pairs]
+        paired.extend(zip(pairs, results, strict=True))
+    return paired
+
+
+def inbox_stale_claim(*, older_than, limit: int) -> list[tuple[int, int]]:
+    """(community id, event id) of received events whose task was lost, for the beat to enqueue again.
+
+    Runs inside `unscoped` (it serves every community). A crash rolls back the attempt a worker counted, so the
+    sweep counts its own: an event that crashed `SWEEP_GIVE_UP` times becomes failed with the reason, visible on
+    the channel page and replayable once the cause is fixed, instead of being retried for ever.
+    """
+    received = InboxEvent.objects.filter(status=InboxStatus.RECEIVED, received_at__lte=older_than).exclude(
+        connection__status=ConnectionStatus.PAUSED
+    )
+    received.filter(attempts__gte=SWEEP_GIVE_UP).update(
+        status=InboxStatus.FAILED,
+        error=f"gave up: processing stopped without an answer {SWEEP_GIVE_UP} times (see the worker log); "
+        "replay it once the cause is fixed",
+    )
+    stale = list(received.filter(attempts__lt=SWEEP_GIVE_UP).order_by("pk").values_list("community_id", "pk")[:limit])
+    InboxEvent.objects.filter(pk__in=[pk for _, pk in stale]).update(attempts=F("attempts") + 1)
+    return stale
 
 
 def inbox_replay(*, community: Community, actor: Actor | None, events: list[InboxEvent]) -> int:

@@ -40,6 +40,17 @@ def _finish(run: SyncRun, status: str, error: str = "") -> None:
 COUNTERS = ["items_seen", "items_created", "items_duplicate", "items_error"]
 
 
+def sync_runs_close_interrupted(*, started_before) -> int:
+    """Runs still "running" long after any sync could last lost their worker (killed, machine gone): close them.
+
+    Runs inside `unscoped` (the beat serves every community). The cursor only moves with a stored page, so
+    the next sync carries on where the interrupted one stopped.
+    """
+    return SyncRun.objects.filter(status=SyncRunStatus.RUNNING, started_at__lt=started_before).update(
+        status=SyncRunStatus.FAILED, error="interrupted: the worker stopped during the run", finished_at=timezone.now()
+    )
+
+
 def connection_sync(*, community: Community, connection_id: int, mode: str = "poll", max_pages: int = MAX_PAGES):
     """Run outside any transaction (HTTP must not hold one); enters the community scope per step."""
     with community_scope(community.pk):
@@ -52,7 +63,16 @@ def connection_sync(*, community: Community, connection_id: int, mode: str = "po
         if not connector.polls:
             return SyncOutcome(status="skipped")
         run = SyncRun.objects.create(community=community, connection=connection, mode=mode)
+    try:
+        return _sync_pages(community, connection, connector, run, max_pages)
+    except Exception as error:
+        # A bug or a lost database must not leave the run "running" for ever: close it, then let the task fail.
+        with community_scope(community.pk):
+            _finish(run, SyncRunStatus.FAILED, f"crashed: {type(error).__name__}: {error}")
+        raise
 
+
+def _sync_pages(community: Community, connection: ChannelConnection, connector, run: SyncRun, max_pages: int):
     cursor = dict(connection.sync_cursor or {})
     for _ in range(max_pages):
         try:
