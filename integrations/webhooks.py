@@ -18,7 +18,7 @@ from community.tenancy import community_scope, unscoped
 from integrations.connectors import get_connector
 from integrations.connectors.base import BadSignature, MalformedPayload
 from integrations.models import ChannelConnection, ConnectionStatus, InboxStatus
-from integrations.services.inbox import inbox_store, webhook_event
+from integrations.services.inbox import inbox_store_delivery, webhook_event
 
 logger = logging.getLogger("hearth.integrations.webhooks")
 
@@ -64,9 +64,11 @@ def receive(request, connection_uuid):
     with community_scope(community_id):
         status = InboxStatus.RECEIVED if handled else InboxStatus.SKIPPED
         error = "" if handled else f"not an activity: {raw.event_type}"
-        (event,) = inbox_store(
-            community=connection.community, connection=connection, events=[raw], status=status, error=error
+        event, duplicate = inbox_store_delivery(
+            community=connection.community, connection=connection, event=raw, status=status, error=error
         )
+    if duplicate:  # acknowledged so the platform stops resending; stored and processed once, already
+        return JsonResponse({"ok": True, "event": event.pk, "status": event.status, "duplicate": True})
     if handled and connection.status != ConnectionStatus.PAUSED:
         from integrations.tasks import process_inbox_task
 

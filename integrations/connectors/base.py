@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 EVENT_HEADER = "X-Hearth-Event"
+# How old a signed timestamp may be: where a platform signs one, a captured delivery replays only this long.
+REPLAY_WINDOW = 60 * 5
 
 
 class ConnectorError(Exception):

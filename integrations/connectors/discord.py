@@ -4,6 +4,8 @@ Ed25519 verification of the interactions endpoint (PING answered; interactions s
 External ids are message snowflakes (globally unique).
 """
 
+import time
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -52,6 +54,9 @@ class DiscordConnector(base.JsonEventConnector):
             )
         except (InvalidSignature, ValueError):
             raise BadSignature("Ed25519 signature does not verify") from None
+        # The signature covers the timestamp, so a captured delivery stays valid for ever unless its age is checked.
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > base.REPLAY_WINDOW:
+            raise BadSignature("signed timestamp outside the 5-minute window")
 
     def handshake(self, body: bytes, headers: dict) -> HandshakeResponse | None:
         data = base.load_json(body)

@@ -9,7 +9,6 @@ import time
 from . import base
 from .base import BadSignature, MalformedPayload, header
 
-REPLAY_WINDOW = 60 * 5
 REQUIRED = ("external_id", "kind", "occurred_at", "identity")
 
 
@@ -34,7 +33,7 @@ class GenericConnector(base.Connector):
         signature = header(request.headers, "X-Hearth-Signature")
         if not secret or not timestamp.isdigit() or not signature:
             raise BadSignature("missing X-Hearth-Timestamp / X-Hearth-Signature")
-        if abs(time.time() - int(timestamp)) > REPLAY_WINDOW:
+        if abs(time.time() - int(timestamp)) > base.REPLAY_WINDOW:
             raise BadSignature("timestamp outside the 5-minute window")
         if not base.same(signature, sign(secret, request.body, int(timestamp))["X-Hearth-Signature"]):
             raise BadSignature("X-Hearth-Signature does not match")

@@ -11,7 +11,6 @@ from . import base
 from .base import BadSignature, Field, HandshakeResponse, MalformedPayload, Page, UnknownEvent, header, item, require
 
 API = "https://slack.com/api"
-REPLAY_WINDOW = 60 * 5
 AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "missing_scope"}
 IGNORED_SUBTYPES = {
     "bot_message",
@@ -60,7 +59,7 @@ class SlackConnector(base.JsonEventConnector):
         signature = header(request.headers, "X-Slack-Signature")
         if not secret or not timestamp.isdigit() or not signature:
             raise BadSignature("missing Slack signature headers")
-        if abs(time.time() - int(timestamp)) > REPLAY_WINDOW:
+        if abs(time.time() - int(timestamp)) > base.REPLAY_WINDOW:
             raise BadSignature("Slack request timestamp outside the 5-minute window")
         basestring = b"v0:" + timestamp.encode() + b":" + request.body
         if not base.same(signature, "v0=" + base.hmac_hex(secret, basestring)):

@@ -37,6 +37,14 @@ class InboxEvent(CommunityOwned):
             models.Index(fields=["community", "connection", "status", "received_at"], name="inbox_conn_status"),
             models.Index(fields=["community", "status", "received_at"], name="inbox_status"),
         ]
+        constraints = [
+            # A platform's delivery id names one delivery: a replay (or a platform's own retry) is not stored again.
+            models.UniqueConstraint(
+                fields=["community", "connection", "delivery_id"],
+                condition=models.Q(source="webhook") & ~models.Q(delivery_id=""),
+                name="inbox_one_delivery",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type or 'event'} #{self.pk} ({self.status})"

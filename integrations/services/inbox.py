@@ -3,7 +3,7 @@
 import logging
 from collections import defaultdict
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -130,6 +130,30 @@ def inbox_process(*, community: Community, event_ids: list[int]) -> dict:
     return summary
 
 
+def inbox_store_delivery(
+    *, community: Community, connection: ChannelConnection, event: RawEvent, status: str, error: str = ""
+) -> tuple[InboxEvent, bool]:
+    """Store one webhook delivery unless its delivery id is already stored: (the stored row, was it a duplicate).
+
+    Platforms resend on a slow answer and attackers replay captured deliveries; neither may add a row. The
+    unique constraint `inbox_one_delivery` settles a race between two copies arriving at once.
+    """
+    delivery_id = event.delivery_id[:120]
+    earlier = InboxEvent.objects.for_community(community).filter(
+        connection=connection, source=InboxSource.WEBHOOK, delivery_id=delivery_id
+    )
+    if delivery_id and (found := earlier.first()) is not None:
+        return found, True
+    try:
+        with transaction.atomic():
+            (stored,) = inbox_store(
+                community=community, connection=connection, events=[event], status=status, error=error
+            )
+    except IntegrityError:
+        return earlier.get(), True
+    return stored, False
+
+
 def _ingest_guarded(community: Community, connection_id: int, chunk: list[tuple[InboxEvent, dict]]):
     """Ingest a chunk in a savepoint; if the database refuses it, again one event at a time.
 
@@ -200,6 +224,8 @@ def webhook_event(connection: ChannelConnection, body: bytes, headers: dict) -> 
     Raises MalformedPayload (→ 400) when the body cannot be read at all.
     """
     connector = get_connector(connection.kind)
+    # The delivery id first: the generic connector's own header is an X-Hearth-* one, stripped just below.
+    delivery_id = connector.delivery_id(body, headers) or header(headers, "X-Request-Id")
     # X-Hearth-* headers mark pages our own fetchers stored (their event type travels in X-Hearth-Event); a
     # delivery from outside never carries them, even a correctly signed one, so it cannot pose as a page.
     headers = {key: value for key, value in headers.items() if not key.lower().startswith("x-hearth-")}
@@ -208,6 +234,6 @@ def webhook_event(connection: ChannelConnection, body: bytes, headers: dict) -> 
         event_type=event_type,
         body=body,
         headers=headers,
-        delivery_id=connector.delivery_id(body, headers) or header(headers, "X-Request-Id"),
+        delivery_id=delivery_id,
     )
     return raw, connector.handles(event_type)

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 
 import httpx
 import pytest
@@ -85,7 +86,8 @@ def test_discord_429_with_retry_after_body_waits(respx_mock, world):
     assert (outcome.status, outcome.retry_in) == ("rate_limited", 6)
 
 
-def _discord_signed(key: Ed25519PrivateKey, body: bytes, timestamp: str = "1700000000") -> dict:
+def _discord_signed(key: Ed25519PrivateKey, body: bytes, timestamp: str | None = None) -> dict:
+    timestamp = timestamp or str(int(time.time()))
     return {
         "HTTP_X_SIGNATURE_ED25519": key.sign(timestamp.encode() + body).hex(),
         "HTTP_X_SIGNATURE_TIMESTAMP": timestamp,
@@ -117,6 +119,14 @@ def test_discord_bad_ed25519_signature_is_401(client, world):
     response = client.post(
         f"/hooks/{connection.uuid}/", body, content_type="application/json", **_discord_signed(other, body)
     )
+    assert response.status_code == 401
+
+
+def test_discord_delivery_signed_long_ago_is_401(client, world):
+    key, connection = _discord_with_key(world)
+    body = fixture_bytes("discord/interaction_ping.json")
+    signed = _discord_signed(key, body, timestamp=str(int(time.time()) - 3600))  # a valid signature, replayed later
+    response = client.post(f"/hooks/{connection.uuid}/", body, content_type="application/json", **signed)
     assert response.status_code == 401
 
 
@@ -173,10 +183,10 @@ def test_reddit_bad_client_credentials_need_reauth(respx_mock, world):
 # ---- Discourse
 
 
-def _discourse_headers(secret, body, event, event_type):
+def _discourse_headers(secret, body, event, event_type, event_id="47"):
     return {
         "HTTP_X_DISCOURSE_INSTANCE": "https://forum.example.com",
-        "HTTP_X_DISCOURSE_EVENT_ID": "47",
+        "HTTP_X_DISCOURSE_EVENT_ID": event_id,
         "HTTP_X_DISCOURSE_EVENT_TYPE": event_type,
         "HTTP_X_DISCOURSE_EVENT": event,
         "HTTP_X_DISCOURSE_EVENT_SIGNATURE": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
@@ -186,12 +196,12 @@ def _discourse_headers(secret, body, event, event_type):
 def test_discourse_signed_topic_and_post_webhooks(client, world, eager_celery, django_capture_on_commit_callbacks):
     connection = make_connection(world.a, "discourse")
     with django_capture_on_commit_callbacks(execute=True):
-        for name, event, event_type in (
-            ("topic_created", "topic_created", "topic"),
-            ("post_created", "post_created", "post"),
+        for name, event, event_type, event_id in (
+            ("topic_created", "topic_created", "topic", "47"),
+            ("post_created", "post_created", "post", "48"),
         ):
             body = fixture_bytes(f"discourse/{name}.json")
-            headers = _discourse_headers(connection.webhook_secret, body, event, event_type)
+            headers = _discourse_headers(connection.webhook_secret, body, event, event_type, event_id)
             assert (
                 client.post(f"/hooks/{connection.uuid}/", body, content_type="application/json", **headers).status_code
                 == 200
@@ -408,3 +418,31 @@ def test_every_kind_can_be_connected(world, kind):
     json.dumps(connection.masked_credentials)
     with community_scope(world.a.pk):
         assert SyncRun.objects.for_community(world.a).count() == 0
+
+
+def test_replayed_telegram_update_and_discourse_event_are_not_stored_twice(
+    client, world, eager_celery, django_capture_on_commit_callbacks
+):
+    telegram = make_connection(world.a, "telegram")
+    discourse = make_connection(world.a, "discourse")
+    update = fixture_bytes("telegram/update_message.json")
+    topic = fixture_bytes("discourse/topic_created.json")
+    answers = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            answers.append(
+                client.post(
+                    f"/hooks/{telegram.uuid}/",
+                    update,
+                    content_type="application/json",
+                    HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=telegram.webhook_secret,
+                ).json()
+            )
+            headers = _discourse_headers(discourse.webhook_secret, topic, "topic_created", "topic")
+            answers.append(
+                client.post(f"/hooks/{discourse.uuid}/", topic, content_type="application/json", **headers).json()
+            )
+    assert [answer.get("duplicate", False) for answer in answers] == [False, False, True, True, True, True]
+    with community_scope(world.a.pk):
+        assert InboxEvent.objects.for_community(world.a).count() == 2
+        assert Activity.objects.for_community(world.a).count() == 2

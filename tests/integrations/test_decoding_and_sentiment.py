@@ -2,6 +2,7 @@
 the worker pipeline stores sentiment (the source's own, or VADER's)."""
 
 import json
+import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -24,7 +25,7 @@ def _discord_connection_and_headers(world, body: bytes):
     connection = make_connection(
         world.a, "discord", config={"channel_ids": "1070000000000000000", "public_key": public}
     )
-    timestamp = "1700000000"
+    timestamp = str(int(time.time()))
     signed = {
         "HTTP_X_SIGNATURE_ED25519": key.sign(timestamp.encode() + body).hex(),
         "HTTP_X_SIGNATURE_TIMESTAMP": timestamp,

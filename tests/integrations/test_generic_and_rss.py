@@ -155,3 +155,23 @@ def test_a_feed_author_claiming_the_owners_email_is_not_attributed_to_the_owner(
         activity = Activity.objects.for_community(world.a).get(external_id=item["external_id"])
         assert activity.member_id != owner.pk
         assert Member.objects.for_community(world.a).get(pk=activity.member_id).user_id is None
+
+
+def test_generic_delivery_id_deduplicates_replays(client, world, eager_celery, django_capture_on_commit_callbacks):
+    connection = make_connection(world.a, "generic")
+    body = fixture_bytes("generic/activities.json")
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(
+                f"/hooks/{connection.uuid}/",
+                body,
+                content_type="application/json",
+                HTTP_X_HEARTH_DELIVERY="meetup-delivery-1",
+                **_headers(connection.webhook_secret, body),
+            ).json()
+            for _ in range(2)
+        ]
+    assert (answers[1]["duplicate"], answers[1]["event"]) == (True, answers[0]["event"])
+    with community_scope(world.a.pk):
+        (event,) = InboxEvent.objects.for_community(world.a)
+    assert event.delivery_id == "meetup-delivery-1"

@@ -91,11 +91,27 @@ def test_signed_github_delivery_becomes_an_activity(client, world, eager_celery,
         assert activity.member.display_name
 
 
-def test_duplicate_github_delivery_yields_one_activity(client, world, eager_celery, django_capture_on_commit_callbacks):
+def test_replayed_github_delivery_is_acknowledged_and_not_stored(
+    client, world, eager_celery, django_capture_on_commit_callbacks
+):
     connection = make_connection(world.a, "github")
     with django_capture_on_commit_callbacks(execute=True):
-        _deliver(client, connection, "issues.opened.json", "issues")
-        _deliver(client, connection, "issues.opened.json", "issues")
+        first = _deliver(client, connection, "issues.opened.json", "issues")
+        replay = _deliver(client, connection, "issues.opened.json", "issues")
+    assert replay.status_code == 200
+    assert (replay.json()["duplicate"], replay.json()["event"]) == (True, first.json()["event"])
+    with community_scope(world.a.pk):
+        assert InboxEvent.objects.for_community(world.a).count() == 1
+        assert Activity.objects.for_community(world.a).count() == 1
+
+
+def test_same_item_in_two_github_deliveries_yields_one_activity(
+    client, world, eager_celery, django_capture_on_commit_callbacks
+):
+    connection = make_connection(world.a, "github")
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(client, connection, "issues.opened.json", "issues", delivery="d-1")
+        _deliver(client, connection, "issues.opened.json", "issues", delivery="d-2")
     with community_scope(world.a.pk):
         assert InboxEvent.objects.for_community(world.a).count() == 2
         assert Activity.objects.for_community(world.a).count() == 1

@@ -163,8 +163,9 @@ def test_webhook_delivery_becomes_one_activity_even_when_delivered_twice(client,
     world = make_world()
     connection = make_connection(world.a, "generic")
     worker_factory()
-    _deliver(client, connection, [_item(1)], "delivery-1")
-    _deliver(client, connection, [_item(1)], "delivery-1")  # the platform retried the same delivery
+    first = _deliver(client, connection, [_item(1)], "delivery-1")
+    assert _deliver(client, connection, [_item(1)], "delivery-1") == first  # the platform retried: not stored again
+    _deliver(client, connection, [_item(1)], "delivery-2")  # the same item in another delivery
     _wait_for(lambda: _counts(world.a)[2] == [InboxStatus.PROCESSED] * 2)
     total, distinct, _ = _counts(world.a)
     assert (total, distinct) == (1, 1)
