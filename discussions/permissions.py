@@ -2,7 +2,8 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from community.policy import Actor, can
+from community.models import Member, Role
+from community.policy import RANK, Actor, can
 
 from .models import PostPolicy, Space, SpaceGroupMember, SpaceVisibility, Topic
 
@@ -42,6 +43,39 @@ def readable_spaces_q(actor: Actor, through: str = "") -> Q:
         )
         q |= Q(**{f"{through}visibility": SpaceVisibility.GROUP}) & Exists(in_group)
     return q
+
+
+def _staff_roles() -> list[str]:
+    return [role for role, rank in RANK.items() if rank >= RANK[Role.MODERATOR]]
+
+
+def recipient_reads_q(*, recipient: str = "recipient__", space: str = "topic__space__") -> Q:
+    """A filter on rows addressed to a member (notifications): that member may read the row's space now.
+
+    Work addressed to many members at once has no one actor, so the rule of `readable_spaces_q` for a member is
+    applied per row: public and members-only spaces to every member, private groups to their members, all to
+    staff. Checked again when notifications are listed, counted and emailed, since access can be lost after.
+    """
+    in_group = SpaceGroupMember.objects.filter(
+        community_id=OuterRef(f"{space}community_id"), space=OuterRef(f"{space}pk"), member=OuterRef(f"{recipient}pk")
+    )
+    return (
+        Q(**{f"{space}visibility__in": [SpaceVisibility.PUBLIC, SpaceVisibility.MEMBERS]})
+        | Q(**{f"{recipient}role__in": _staff_roles()})
+        | Exists(in_group)
+    )
+
+
+def readers_among(space: Space, member_ids: list[int]) -> set[int]:
+    """The members of `member_ids` who may read `space` (one query; none for a public or members-only space)."""
+    if space.visibility != SpaceVisibility.GROUP:
+        return set(member_ids)
+    in_group = SpaceGroupMember.objects.filter(community_id=space.community_id, space=space, member=OuterRef("pk"))
+    return set(
+        Member.objects.filter(community_id=space.community_id, pk__in=member_ids)
+        .filter(Q(role__in=_staff_roles()) | Exists(in_group))
+        .values_list("pk", flat=True)
+    )
 
 
 def can_read_space(actor: Actor, space: Space) -> bool:

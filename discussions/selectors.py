@@ -278,9 +278,11 @@ def related_topics(*, community: Community, actor: Actor, topic: Topic, limit: i
 
 
 def notification_list(*, community: Community, member: Member) -> QuerySet[Notification]:
+    """The member's notifications whose topic they may still read (a mention never outlives access to it)."""
     return (
         Notification.objects.for_community(community)
-        .filter(recipient=member)
+        .filter(recipient=member, topic__status=TopicStatus.PUBLISHED, topic__deleted_at__isnull=True)
+        .filter(permissions.recipient_reads_q())
         .select_related("actor", "topic", "reply")
         .defer(
             "topic__body",

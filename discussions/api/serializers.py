@@ -220,6 +220,13 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, allow_empty=True, max_length=1000,
+        help_text="Notifications to mark read; leave out to mark all.",
+    )  # fmt: skip
+
+
 class SearchHitSerializer(serializers.Serializer):
     kind = serializers.CharField()
     topic = TopicSerializer()

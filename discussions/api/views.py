@@ -317,11 +317,12 @@ class NotificationViewSet(_MemberOnly, mixins.ListModelMixin, CommunityViewSet):
     def scoped_queryset(self, community):
         return selectors.notification_list(community=community, member=self._member())
 
+    @extend_schema(request=s.MarkReadSerializer)
     @action(detail=False, methods=["post"])
     def read(self, request, *args, **kwargs):
-        ids = request.data.get("ids")
+        ids = _valid(s.MarkReadSerializer, request.data).get("ids")
         count = notifications.notification_mark_read(
-            community=self.community, actor=self.actor, ids=[int(i) for i in ids] if ids else None
+            community=self.community, actor=self.actor, ids=ids if ids else None
         )
         return Response({"marked_read": count})
 

@@ -15,6 +15,7 @@ from community.models import Community, Member, MemberStatus
 from community.policy import Actor
 from community.task_queue import enqueue_on_commit
 
+from .. import permissions
 from ..models import (
     Digest,
     Level,
@@ -55,6 +56,9 @@ def notify(
     """Create one notification per recipient (member id -> kind), skipping the actor and muted topics."""
     if actor_member is not None:
         reasons.pop(actor_member.pk, None)
+    # A mention or a watch must not carry a private group's title to someone outside it.
+    readers = permissions.readers_among(topic.space, list(reasons)) if reasons else set()
+    reasons = {member_id: kind for member_id, kind in reasons.items() if member_id in readers}
     if not reasons:
         return []
     muted = set(
@@ -95,7 +99,16 @@ def watchers(*, community: Community, topic: Topic) -> list[int]:
 def unread_count(*, community: Community, member: Member | None) -> int:
     if member is None:
         return 0
-    return Notification.objects.for_community(community).filter(recipient=member, read_at__isnull=True).count()
+    return visible_notifications(community=community).filter(recipient=member, read_at__isnull=True).count()
+
+
+def visible_notifications(*, community: Community):
+    """Notifications whose topic the recipient may still read: live, and in a space they can read today."""
+    return (
+        Notification.objects.for_community(community)
+        .filter(topic__status=TopicStatus.PUBLISHED, topic__deleted_at__isnull=True)
+        .filter(permissions.recipient_reads_q())
+    )
 
 
 def notification_mark_read(*, community: Community, actor: Actor, ids: list[int] | None = None) -> int:
@@ -180,7 +193,7 @@ def _email(community: Community, member: Member, subject: str, template: str, co
 def notification_emails_send(*, community: Community, notification_ids: list[int]) -> int:
     """Email the given notifications whose recipients want them; each is emailed at most once."""
     notifications = list(
-        Notification.objects.for_community(community)
+        visible_notifications(community=community)
         .filter(pk__in=notification_ids, emailed_at__isnull=True)
         .select_related("recipient", "actor", "topic", "reply")
     )

@@ -14,7 +14,7 @@ def _topic(f, member=None, **kw):
     return topics.topic_create(
         community=f.a,
         actor=f.actor(member or f.bob),
-        space=f.general,
+        space=kw.pop("space", f.general),
         title=kw.pop("title", "Topic"),
         body=kw.pop("body", "Body"),
         **kw,
@@ -152,3 +152,40 @@ def test_publish_fanout_enqueues_due_communities(in_a, monkeypatch):
     queued = []
     monkeypatch.setattr(tasks.publish_scheduled_task, "delay", lambda cid: queued.append(cid))
     assert publish_due_fanout_task() == 1 and queued == [in_a.a.pk]
+
+
+def test_a_mention_in_a_private_group_reaches_only_those_who_can_read_it(in_a):
+    from discussions.services import spaces
+
+    spaces.space_group_add(community=in_a.a, actor=in_a.actor(in_a.alice), space=in_a.private, members=[in_a.bob])
+    with_alice_handle(in_a)
+    _topic(in_a, space=in_a.private, title="Secret plans", body="@carol and @alice, look")
+    recipients = set(Notification.objects.for_community(in_a.a).values_list("recipient_id", flat=True))
+    assert recipients == {in_a.alice.pk}  # the owner reads every space; carol is outside the group
+    assert not [m for m in mail.outbox if "carol@example.com" in m.to]
+
+
+def test_notifications_of_a_space_one_can_no_longer_read_vanish_from_list_count_and_email(in_a):
+    from discussions import selectors
+    from discussions.models import SpaceGroupMember
+    from discussions.services import spaces
+
+    spaces.space_group_add(
+        community=in_a.a, actor=in_a.actor(in_a.alice), space=in_a.private, members=[in_a.bob, in_a.carol]
+    )
+    _topic(in_a, space=in_a.private, title="Secret plans", body="@carol look")
+    (notification,) = Notification.objects.for_community(in_a.a).filter(recipient=in_a.carol)
+    assert notifications.unread_count(community=in_a.a, member=in_a.carol) == 1
+    assert list(selectors.notification_list(community=in_a.a, member=in_a.carol)) == [notification]
+
+    SpaceGroupMember.objects.for_community(in_a.a).filter(member=in_a.carol).delete()  # carol leaves the group
+    mail.outbox.clear()
+    assert notifications.unread_count(community=in_a.a, member=in_a.carol) == 0
+    assert list(selectors.notification_list(community=in_a.a, member=in_a.carol)) == []
+    assert notifications.notification_emails_send(community=in_a.a, notification_ids=[notification.pk]) == 0
+    assert mail.outbox == []
+
+
+def with_alice_handle(f):
+    f.alice.handle = "alice"
+    f.alice.save(update_fields=["handle"])

@@ -122,6 +122,14 @@ def test_accept_react_and_notifications_through_the_api(carol_api, bob_api, foru
     assert carol_api.post(f"{API}/notifications/read/", {}, format="json").json() == {"marked_read": 2}
 
 
+@pytest.mark.parametrize("ids", [["x"], "1,2", [None], {"a": 1}, [1.5]])
+def test_marking_notifications_read_with_bad_ids_is_400(carol_api, forum, ids):
+    response = carol_api.post(f"{API}/notifications/read/", {"ids": ids}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert "ids" in response.json()["error"]["fields"]
+
+
 def test_other_member_cannot_accept_through_the_api(carol_api, forum):
     topic = _topic(forum, kind=TopicKind.QUESTION)
     with community_scope(forum.a.pk):
