@@ -33,3 +33,7 @@ if settings.BENCH_BASELINE:  # hand-written-SQL twins of the forum pages, for th
     urlpatterns.append(path("bench/", include("bench.baseline_views")))
 
 handler500 = "community.views.outage.handler500"  # database or broker down -> 503, not 500
+# The JSON error body on /api/ and /hooks/ for errors raised before a DRF view (unmatched route, oversized body).
+handler400 = "community.views.errors.bad_request"
+handler403 = "community.views.errors.permission_denied"
+handler404 = "community.views.errors.page_not_found"

@@ -13,6 +13,7 @@ from community.services.activities import MAX_BATCH, activity_ingest
 
 from .base import CommunityViewSet
 from .errors import error_response
+from .params import require_moments
 
 
 class MemberBriefSerializer(serializers.Serializer):
@@ -36,6 +37,8 @@ class ActivitySerializer(serializers.ModelSerializer):
     kind = serializers.CharField(help_text="An activity kind (see ActivityInput).")
     sentiment = serializers.SerializerMethodField()
     moderation = serializers.SerializerMethodField()
+    # A path on this site for forum activities ("/c/demo/d/t/4/"), an absolute URL for the other channels.
+    url = serializers.CharField(read_only=True, help_text="An absolute URL, or a path on this site for forum posts.")
 
     class Meta:
         model = Activity
@@ -120,6 +123,17 @@ class BulkResponseSerializer(serializers.Serializer):
     results = BulkResultSerializer(many=True)
 
 
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BulkRefusedSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+    results = BulkResultSerializer(many=True, required=False, help_text="Per item, when the items could be read.")
+
+
 class OccurredCursorPagination(CursorPagination):
     ordering = ("-occurred_at", "-id")
     page_size = 50
@@ -128,6 +142,7 @@ class OccurredCursorPagination(CursorPagination):
 
 
 def activity_filters(params) -> dict:
+    require_moments(params, "since", "from", "occurred_after", "until", "to", "occurred_before")
     return {
         "member": params.get("member"),
         "kind": params.get("kind"),
@@ -188,7 +203,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Communit
         return Response(ActivitySerializer(activity).data, status=code)
 
     @extend_schema(
-        request=ActivityInputSerializer(many=True), responses={200: BulkResponseSerializer, 400: BulkResponseSerializer}
+        request=ActivityInputSerializer(many=True), responses={200: BulkResponseSerializer, 400: BulkRefusedSerializer}
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request, *args, **kwargs):

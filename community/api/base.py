@@ -71,6 +71,10 @@ class CommunityMixin:
 
 
 class CommunityViewSet(CommunityMixin, viewsets.GenericViewSet):
+    # Ids in paths are positive integers that fit a bigint: anything else (`null,null`, `false`, `1.5`, a
+    # 25-digit number) is a 404 from the router, never a ValueError or an out-of-range error from the database.
+    lookup_value_regex = r"[0-9]{1,18}"
+
     def scoped_queryset(self, community):
         raise NotImplementedError
 

@@ -4,11 +4,14 @@ Also organizations, segments and the merge-suggestion queue, which only make sen
 """
 
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from community.api.params import require_moments
+from community.api.strict import StrictFields
 from community.models import CustomField, Identity, Member, MemberMerge, MergeSuggestion, Organization, Segment
 from community.selectors.activities import activity_list
 from community.selectors.members import (
@@ -39,11 +42,12 @@ class OrganizationBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class MemberDetailSerializer(serializers.ModelSerializer):
+class MemberDetailSerializer(StrictFields, serializers.ModelSerializer):
     organization = OrganizationBriefSerializer(allow_null=True, read_only=True)
     organization_id = serializers.IntegerField(allow_null=True, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
     emails = serializers.ListField(child=serializers.EmailField(), required=False)
+    custom_fields = serializers.DictField(required=False, help_text="Values of the community's custom fields.")
 
     class Meta:
         model = Member
@@ -83,7 +87,7 @@ class MergeSerializer(serializers.ModelSerializer):
         fields = ["id", "target_id", "source_id", "identity_ids", "activity_ids", "created_at", "undone_at"]
 
 
-class MergeInputSerializer(serializers.Serializer):
+class MergeInputSerializer(StrictFields, serializers.Serializer):
     source = serializers.IntegerField(help_text="The member merged into this one (it is kept, marked merged).")
 
 
@@ -94,6 +98,7 @@ MEMBER_PARAMETERS = [
 
 
 def member_filters(params) -> dict:
+    require_moments(params, "active_from", "active_to")
     filters = {key: params.get(key) for key in FILTER_KEYS if params.get(key)}
     if params.get("search"):
         filters["q"] = params["search"]
@@ -160,7 +165,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityV
         return self.get_paginated_response(ActivitySerializer(page, many=True).data)
 
     @extend_schema(responses=IdentitySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a member has a handful: one plain list
     def identities(self, request, *args, **kwargs):
         member = self._member()
         return Response(
@@ -178,6 +183,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityV
         merge = merge_services.member_merge(community=self.community, actor=self.actor, target=target, source=source)
         return Response(MergeSerializer(merge).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def export(self, request, *args, **kwargs):
         """GDPR: everything Hearth holds on this member, as JSON (recorded in the audit trail)."""
@@ -240,7 +246,7 @@ class SuggestionViewSet(mixins.ListModelMixin, CommunityViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(StrictFields, serializers.ModelSerializer):
     domains = serializers.ListField(child=serializers.CharField(max_length=253), required=False)
     member_count = serializers.IntegerField(read_only=True, default=0)
     activity_count = serializers.IntegerField(read_only=True, default=0)
@@ -283,7 +289,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Comm
         return Response(OrganizationSerializer(organization).data)
 
 
-class SegmentSerializer(serializers.ModelSerializer):
+class SegmentSerializer(StrictFields, serializers.ModelSerializer):
     filters = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
     class Meta:
@@ -317,7 +323,7 @@ class SegmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CustomFieldSerializer(serializers.ModelSerializer):
+class CustomFieldSerializer(StrictFields, serializers.ModelSerializer):
     choices = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
     kind = serializers.CharField(default="text", help_text="text | number | date | choice")
 

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community.api.strict import StrictFields
 from community.models import ApiKey, Community, Invitation, Role
 from community.registry import api_scopes
 from community.services.domains import domain_challenge
@@ -14,9 +15,10 @@ class DomainChallengeSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(StrictFields, serializers.ModelSerializer):
     # Only the host name; services/domains.py validates it (IDNA, no scheme/path/port, not the platform's own).
     domain = serializers.CharField(max_length=253, allow_null=True, allow_blank=True, required=False)
+    settings = serializers.DictField(required=False, help_text="The community's settings (an object).")
     domain_verified = serializers.SerializerMethodField()
     domain_challenge = serializers.SerializerMethodField()
 
@@ -38,7 +40,7 @@ class CommunitySerializer(serializers.ModelSerializer):
         return domain_challenge(community)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(StrictFields, serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
     class Meta:
@@ -47,7 +49,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "expires_at", "accepted_at", "revoked_at"]
 
 
-class ApiKeySerializer(serializers.ModelSerializer):
+class ApiKeySerializer(StrictFields, serializers.ModelSerializer):
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=api_scopes()), allow_empty=False)
 
     class Meta:

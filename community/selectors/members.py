@@ -237,12 +237,13 @@ def access_merge(*, community: Community, merge_id: int) -> MemberMerge:
 
 def organization_list(*, community: Community) -> QuerySet[Organization]:
     from django.db.models import Count, Sum
+    from django.db.models.functions import Coalesce
 
     return (
         Organization.objects.for_community(community)
         .annotate(
             member_count=Count("members", filter=~Q(members__status=MemberStatus.MERGED)),
-            activity_count=Sum("members__activity_count"),
+            activity_count=Coalesce(Sum("members__activity_count"), 0),  # 0, not null, for an empty organisation
         )
         .order_by("name")
     )

@@ -3,11 +3,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community.api.strict import StrictFields
+
 from ..models import Level, Notification, Pin, Reply, ResultsVisibility, Space, Subscription, Topic, TopicKind
 
 
-class SpaceSerializer(serializers.ModelSerializer):
-    topic_count = serializers.IntegerField(read_only=True, default=None)
+class SpaceSerializer(StrictFields, serializers.ModelSerializer):
+    topic_count = serializers.SerializerMethodField()
     # Plain strings (validated by the service): both share one choice set, which would name one enum twice.
     start_policy = serializers.CharField(default="members", help_text="members or staff")
     reply_policy = serializers.CharField(default="members", help_text="members or staff")
@@ -31,6 +33,14 @@ class SpaceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "topic_count"]
         extra_kwargs = {"slug": {"required": False}}
 
+    @extend_schema_field(serializers.IntegerField())
+    def get_topic_count(self, space) -> int:
+        """Live topics: annotated on lists; counted for a single space (a new or edited one)."""
+        annotated = getattr(space, "topic_count", None)
+        if annotated is not None:
+            return annotated
+        return space.topics.filter(status="published", deleted_at__isnull=True, merged_into__isnull=True).count()
+
 
 class AuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -46,7 +56,9 @@ class SpaceRefSerializer(serializers.Serializer):
 class TopicSerializer(serializers.ModelSerializer):
     space = SpaceRefSerializer(read_only=True)
     author = AuthorSerializer(read_only=True, allow_null=True)
-    unread = serializers.IntegerField(read_only=True, default=None)
+    unread = serializers.IntegerField(
+        read_only=True, allow_null=True, default=None, help_text="Replies you have not read; in lists only, else null."
+    )
     kind = serializers.CharField(read_only=True, help_text="discussion, question, announcement, poll or article")
     status = serializers.CharField(read_only=True, help_text="published or scheduled")
 
@@ -102,7 +114,7 @@ class TopicDetailSerializer(TopicSerializer):
         }
 
 
-class TopicCreateSerializer(serializers.Serializer):
+class TopicCreateSerializer(StrictFields, serializers.Serializer):
     space_id = serializers.IntegerField()
     title = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
     body = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
@@ -117,13 +129,13 @@ class TopicCreateSerializer(serializers.Serializer):
     publish_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class TopicUpdateSerializer(serializers.Serializer):
+class TopicUpdateSerializer(StrictFields, serializers.Serializer):
     title = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
 
 
-class ModerateSerializer(serializers.Serializer):
+class ModerateSerializer(StrictFields, serializers.Serializer):
     pin = serializers.ChoiceField(choices=Pin.choices, required=False, allow_blank=True)
     locked = serializers.BooleanField(required=False, allow_null=True, default=None)
     archived = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -131,7 +143,7 @@ class ModerateSerializer(serializers.Serializer):
     merge_into = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class SplitSerializer(serializers.Serializer):
+class SplitSerializer(StrictFields, serializers.Serializer):
     title = serializers.CharField(allow_blank=True, default="")
     reply_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
 
@@ -165,29 +177,29 @@ class ReplySerializer(serializers.ModelSerializer):
         return "" if reply.deleted_at else reply.body_html
 
 
-class ReplyCreateSerializer(serializers.Serializer):
+class ReplyCreateSerializer(StrictFields, serializers.Serializer):
     body = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
     reply_to_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     quote_of_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class ReplyUpdateSerializer(serializers.Serializer):
+class ReplyUpdateSerializer(StrictFields, serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(StrictFields, serializers.Serializer):
     reply_id = serializers.IntegerField(allow_null=True)
 
 
-class VoteSerializer(serializers.Serializer):
+class VoteSerializer(StrictFields, serializers.Serializer):
     option_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
 
 
-class ReactionSerializer(serializers.Serializer):
+class ReactionSerializer(StrictFields, serializers.Serializer):
     emoji = serializers.CharField(max_length=16)
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class SubscriptionSerializer(StrictFields, serializers.ModelSerializer):
     topic_id = serializers.IntegerField(required=False, allow_null=True)
     space_id = serializers.IntegerField(required=False, allow_null=True)
     level = serializers.ChoiceField(choices=Level.choices)
@@ -220,7 +232,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(StrictFields, serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, allow_empty=True, max_length=1000,
         help_text="Notifications to mark read; leave out to mark all.",

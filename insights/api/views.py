@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -84,8 +85,16 @@ METRIC_PARAMETERS = [
 ]
 
 
+class _ListSchema(AutoSchema):
+    """An APIView's GET is named "retrieve"; the list of metrics is a list, and must not share its detail's id."""
+
+    def get_operation_id(self) -> str:
+        return super().get_operation_id().removesuffix("_retrieve") + "_list"
+
+
 class MetricListView(CommunityMixin, APIView):
     action_permissions = {"get": "insights.view"}
+    schema = _ListSchema()
 
     @extend_schema(responses=MetricListSerializer)
     def get(self, request, *args, **kwargs):

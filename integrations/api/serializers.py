@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community.api.strict import StrictFields
 from integrations.connectors import KINDS
 from integrations.models import ChannelConnection, InboxEvent, SyncRun
 
@@ -15,8 +16,9 @@ class LastCheckSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ChannelConnectionSerializer(serializers.ModelSerializer):
+class ChannelConnectionSerializer(StrictFields, serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=KINDS)
+    config = serializers.DictField(required=False)
     credentials = serializers.DictField(child=serializers.CharField(), write_only=True, required=False)
     masked_credentials = serializers.SerializerMethodField()
     webhook_url = serializers.SerializerMethodField()
@@ -76,14 +78,14 @@ class ChannelConnectionSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class ChannelConnectionUpdateSerializer(serializers.Serializer):
+class ChannelConnectionUpdateSerializer(StrictFields, serializers.Serializer):
     display_name = serializers.CharField(max_length=120, required=False)
     config = serializers.DictField(required=False)
     credentials = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     poll_interval = serializers.IntegerField(min_value=0, required=False)
 
 
-class ResyncSerializer(serializers.Serializer):
+class ResyncSerializer(StrictFields, serializers.Serializer):
     since = serializers.DateTimeField()
 
 
