@@ -1,4 +1,4 @@
-"""App config of insights: the activity listener (sentiment, rollups), its API, scope area and actions."""
+"""App config of insights: the activity listener (sentiment, rollups), its dashboard, API, scope area and actions."""
 
 from django.apps import AppConfig
 
@@ -10,11 +10,15 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from community.models import Role
         from community.policy import RANK
-        from community.registry import AppContribution, register
+        from community.registry import AppContribution, MenuEntry, register
 
         register(
             AppContribution(
                 label="insights",
+                community_urls=(("manage/insights/", "insights.urls"),),
+                menu=(MenuEntry("Insights", "community:insights:dashboard", "insights.view", order=45),),
+                # The time zone (what a "day" is for every metric) sits on the community settings page.
+                settings_panels=("insights.views.dashboard.timezone_panel",),
                 api_urls=("insights.api.urls",),
                 scope_areas=("insights",),
                 # The dashboard's rule: moderators and up; keys need insights:read.

@@ -228,7 +228,10 @@ def _response_time(query: Query, params: dict):
 
 def _response_rate(query: Query, params: dict):
     groups = _conversations(query, params)
-    share = {day: round(responded / started, 6) for day, (_, responded, started) in groups.items()}
+    # The range's row (grouping set ()) exists even when nothing started: no conversations is null, not 0/0.
+    share = {
+        day: (round(responded / started, 6) if started else None) for day, (_, responded, started) in groups.items()
+    }
     return {**{d: v for d, v in share.items() if d is not None}, "default": None}, share.get(None)
 
 

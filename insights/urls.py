@@ -1,0 +1,13 @@
+"""Insights pages, mounted at /c/<community_slug>/manage/insights/ through the registry."""
+
+from django.urls import path
+
+from .views import dashboard
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("csv/<slug:block>/", dashboard.dashboard_csv, name="dashboard_csv"),
+    path("timezone/", dashboard.timezone_update, name="timezone"),
+]
