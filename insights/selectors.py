@@ -5,6 +5,7 @@ Every read is one SQL statement over the rollups (or, for threads and tags, the 
 defined once in FIGURES; the dashboard shows that text next to it and docs/insights.md repeats it.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -267,6 +268,8 @@ def threads_read(*, community: Community, period: Period) -> dict:
                 "source": source, "thread": thread, "activities": n, "people": people,
                 "title": title or thread, "url": url or "",
             })  # fmt: skip
+        if isinstance(thread_tags, str):  # Django's psycopg setup hands jsonb over undecoded
+            thread_tags = json.loads(thread_tags)
         for tag in thread_tags if isinstance(thread_tags, list) else []:
             tags[str(tag)] = tags.get(str(tag), 0) + n
     top_tags = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:LIST_SIZE]
