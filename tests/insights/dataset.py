@@ -102,7 +102,7 @@ def busy_items(*, end, days: int, members: int = 24, seed: int = 7, prefix: str 
             item = {
                 "source": channel, "external_id": f"{prefix}-{offset}-{n}", "occurred_at": at.isoformat(),
                 "identity": {"channel": channel, "external_id": f"{prefix}{who}", "email": f"{prefix}{who}@example.net",
-                             "display_name": f"Member {who}"},
+                             "name": f"Member {who}"},
                 "body": "thanks, that works" if rng.random() < 0.7 else "this is broken again",
                 "sentiment": {"score": round(rng.uniform(-0.6, 0.9), 2)},
             }  # fmt: skip
