@@ -26,4 +26,5 @@ KWARG_VALUES: dict[str, str] = {
     "token": "not-a-valid-token",
     "kind": "github",  # /manage/channels/connect/<kind>/
     "metric": "activities",  # /api/v1/metrics/<metric>/
+    "block": "top_contributors",  # /c/<slug>/manage/insights/csv/<block>/
 }
