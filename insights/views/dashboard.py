@@ -135,6 +135,8 @@ def _csv_rows(block: str, data) -> tuple[list[str], list[list]]:
         return columns("response_time", "response_rate")
     if block == "sentiment":
         return columns("sentiment_mean", "negative_share")
+    if block == "report":  # every metric of the period, one row per interval: "a CSV of any period"
+        return columns(*data["series"])
     if block == "kpis":
         return ["metric", "value", "previous_period"], [[k["name"], k["value"], k["previous"]] for k in data["kpis"]]
     if block == "channels":

@@ -60,6 +60,11 @@ def test_every_chart_has_its_csv_with_the_page_figures(client, loaded):
         ["date", "activities", "active_members"],
         ["2026-03-06", "1", "1"], ["2026-03-07", "2", "1"], ["2026-03-08", "1", "1"], ["2026-03-09", "2", "2"],
     ]  # fmt: skip
+    report = _csv(client.get(f"{URL}csv/report/?{MARCH}"))
+    assert report[0] == ["date", "activities", "active_members", "new_members", "response_time", "response_rate",
+                         "sentiment_mean", "negative_share", "stickiness"]  # fmt: skip
+    # Mar 6: cat's late comment alone (no conversation starts: a comment), 1 active of 1 in the window.
+    assert report[1] == ["2026-03-06", "1", "1", "1", "", "", "0.1", "0.0", "1.0"]
     assert _csv(client.get(f"{URL}csv/channels/?{MARCH}"))[1:] == [["github", "4", "3"], ["discord", "2", "2"]]
     assert _csv(client.get(f"{URL}csv/retention/?{MARCH}"))[1][:4] == ["2026-03-02", "3", "1.0", "0.6667"]
     health = _csv(client.get(f"{URL}csv/health/?days=custom&start=2026-03-08&end=2026-03-09"))
