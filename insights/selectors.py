@@ -384,3 +384,24 @@ def dashboard_read(*, community: Community, period: Period) -> dict:
         **people,
         **threads_read(community=community, period=period),
     }
+
+
+# --- share links
+
+
+def share_list(*, community: Community):
+    from insights.models import DashboardShare
+
+    return DashboardShare.objects.for_community(community).order_by("-created_at", "-id")[:50]
+
+
+def access_share(*, community: Community, share_id: int):
+    """404 alike for a share that does not exist and one of another community."""
+    from django.http import Http404
+
+    from insights.models import DashboardShare
+
+    share = DashboardShare.objects.for_community(community).filter(pk=share_id).first()
+    if share is None:
+        raise Http404("No such shared link.")
+    return share

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard
+from .views import dashboard, sharing
 
 app_name = "insights"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("csv/<slug:block>/", dashboard.dashboard_csv, name="dashboard_csv"),
     path("timezone/", dashboard.timezone_update, name="timezone"),
+    path("shares/", sharing.share_page, name="shares"),
+    path("shares/<int:share_id>/revoke/", sharing.share_revoke_view, name="share_revoke"),
 ]

@@ -1,3 +1,4 @@
 from .rollups import Audience, Conversation, DayStat, MemberDay, MemberFirstDay
+from .sharing import DashboardShare
 
-__all__ = ["Audience", "Conversation", "DayStat", "MemberDay", "MemberFirstDay"]
+__all__ = ["Audience", "Conversation", "DashboardShare", "DayStat", "MemberDay", "MemberFirstDay"]

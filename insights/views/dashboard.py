@@ -35,8 +35,9 @@ def _today(community) -> date:
     return timezone.now().astimezone(ZoneInfo(community_timezone(community))).date()
 
 
-def _read(request):
-    form = DashboardFilterForm(request.GET or {"days": "30"}, today=_today(request.community))
+def _read(request, params=None):
+    params = request.GET if params is None else params
+    form = DashboardFilterForm(params or {"days": "30"}, today=_today(request.community))
     period = form.period()
     return form, period, dashboard_read(community=request.community, period=period)
 
@@ -99,16 +100,18 @@ def _kpi_cards(data) -> list[dict]:
     return cards
 
 
-@community_page("insights.view")
-def dashboard(request, community_slug):
-    form, period, data = _read(request)
+def dashboard_context(request, params=None) -> dict:
+    """The dashboard's context from its filters (the request's, or a share link's frozen ones)."""
+    form, period, data = _read(request, params)
     channels = [c["channel"] for c in data["channels"]]
     if period.channel and period.channel not in channels:
         channels.append(period.channel)
     context = {
         "form": form, "period": period, "data": data, "kpis": _kpi_cards(data), "charts": _charts(data),
         "channels": channels, "figures": FIGURES, "definitions": DEFINITIONS, "health_parts": HEALTH_PARTS,
-        "query": request.GET.urlencode(), "can_set_timezone": can(request.actor, "community.update"),
+        "query": request.GET.urlencode(),
+        "can_set_timezone": params is None and can(request.actor, "community.update"),
+        "can_share": params is None and can(request.actor, "insights.share"),
         "heat": [
             {"cohort": c, "cells": [None if s is None else {"share": s, "level": min(10, round(s * 10))}
                                     for s in c.shares]}
@@ -116,7 +119,12 @@ def dashboard(request, community_slug):
         ],
         "offsets": range(len(data["cohorts"][0].shares)) if data["cohorts"] else range(0),
     }  # fmt: skip
-    return dashboard_render(request, "insights/dashboard.html", context)
+    return context
+
+
+@community_page("insights.view")
+def dashboard(request, community_slug):
+    return dashboard_render(request, "insights/dashboard.html", dashboard_context(request))
 
 
 def _csv_rows(block: str, data) -> tuple[list[str], list[list]]:

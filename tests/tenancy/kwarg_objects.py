@@ -17,6 +17,7 @@ KWARG_MODELS: dict[str, str] = {
     "reply_id": "discussions.Reply",
     "connection_id": "integrations.ChannelConnection",
     "event_id": "integrations.InboxEvent",
+    "share_id": "insights.DashboardShare",
 }
 
 # kwargs that are not object ids: a fixed value to use.
