@@ -42,6 +42,8 @@ FIGURES = {
     "everything whose parent it is, counted by the activity's own day.",
     "top_tags": "Tags of the threads active in the period (forum topics carry theirs), by the activities of "
     "those threads in the period.",
+    "negative_topics": "Threads of the period whose scored activities have a negative mean sentiment, most negative "
+    "first (among the 500 busiest threads of the period).",
     "channels": "Activities and distinct active members of each channel in the period.",
     "health": "0-100: the sum of five parts worth up to 20 points each, written out below the score.",
 }
@@ -234,7 +236,7 @@ def people_read(*, community: Community, period: Period) -> dict:
 
 _THREADS_SQL = f"""
 WITH rows AS (
-  SELECT a.source, coalesce(nullif(a.parent_external_id, ''), a.external_id) AS thread, a.member_id
+  SELECT a.source, coalesce(nullif(a.parent_external_id, ''), a.external_id) AS thread, a.member_id, a.sentiment
   FROM "{_ACTIVITY}" a
   WHERE a.community_id = %(community)s {{channel}}
     AND a.occurred_at >= (%(start)s::timestamp AT TIME ZONE %(tz)s)
@@ -243,12 +245,13 @@ WITH rows AS (
   SELECT m.id, {AUDIENCE_SQL} AS audience FROM "{_MEMBER}" m
   WHERE m.community_id = %(community)s AND m.id IN (SELECT DISTINCT member_id FROM rows)
 ), threads AS (
-  SELECT r.source, r.thread, count(*) AS n, count(DISTINCT r.member_id) AS people
+  SELECT r.source, r.thread, count(*) AS n, count(DISTINCT r.member_id) AS people, avg(r.sentiment) AS mean,
+         count(r.sentiment) AS scored
   FROM rows r LEFT JOIN who ON who.id = r.member_id
   WHERE coalesce(who.audience, 'member') = ANY(%(audiences)s)
   GROUP BY r.source, r.thread
 )
-SELECT t.source, t.thread, t.n, t.people, s.title, s.url, s.extra -> 'tags'
+SELECT t.source, t.thread, t.n, t.people, s.title, s.url, s.extra -> 'tags', t.mean, t.scored
 FROM threads t LEFT JOIN "{_ACTIVITY}" s ON s.community_id = %(community)s AND s.source = t.source
   AND s.external_id = t.thread
 ORDER BY t.n DESC, t.people DESC, t.source, t.thread
@@ -261,19 +264,27 @@ def threads_read(*, community: Community, period: Period) -> dict:
     channel = "AND a.channel = %(channel)s" if period.channel else ""
     sql = _THREADS_SQL.format(channel=channel) + f" LIMIT {THREADS_READ_LIMIT}"
     rows = _rows(sql, _params(community, period))
-    topics, tags = [], {}
-    for source, thread, n, people, title, url, thread_tags in rows:
+    topics, tags, negative = [], {}, []
+    for source, thread, n, people, title, url, thread_tags, mean, scored in rows:
+        topic = {
+            "source": source, "thread": thread, "activities": n, "people": people, "title": title or thread,
+            "url": url or "", "sentiment_mean": round(mean, 4) if mean is not None else None, "scored": scored,
+        }  # fmt: skip
         if len(topics) < LIST_SIZE:
-            topics.append({
-                "source": source, "thread": thread, "activities": n, "people": people,
-                "title": title or thread, "url": url or "",
-            })  # fmt: skip
+            topics.append(topic)
+        if mean is not None and mean < 0:
+            negative.append(topic)
         if isinstance(thread_tags, str):  # Django's psycopg setup hands jsonb over undecoded
             thread_tags = json.loads(thread_tags)
         for tag in thread_tags if isinstance(thread_tags, list) else []:
             tags[str(tag)] = tags.get(str(tag), 0) + n
     top_tags = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:LIST_SIZE]
-    return {"top_topics": topics, "top_tags": [{"tag": t, "activities": n} for t, n in top_tags]}
+    negative.sort(key=lambda t: (t["sentiment_mean"], -t["activities"], t["source"], t["thread"]))
+    return {
+        "top_topics": topics,
+        "top_tags": [{"tag": t, "activities": n} for t, n in top_tags],
+        "negative_topics": negative[:LIST_SIZE],
+    }
 
 
 # --- channels

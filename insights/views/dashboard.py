@@ -17,6 +17,7 @@ from community.views.scoping import community_page
 from insights.forms import DashboardFilterForm, TimezoneForm
 from insights.metrics import DEFINITIONS
 from insights.selectors import FIGURES, HEALTH_PARTS, dashboard_read
+from insights.services.reports import weekly_summary_subscribe, weekly_summary_subscribed
 from insights.services.rollups import community_timezone
 from insights.services.settings import insights_timezone_set
 
@@ -112,6 +113,10 @@ def dashboard_context(request, params=None) -> dict:
         "query": request.GET.urlencode(),
         "can_set_timezone": params is None and can(request.actor, "community.update"),
         "can_share": params is None and can(request.actor, "insights.share"),
+        "weekly_email": params is None and request.actor.member is not None,
+        "subscribed": params is None and weekly_summary_subscribed(
+            community=request.community, member_id=request.actor.member.pk if request.actor.member else None
+        ),
         "heat": [
             {"cohort": c, "cells": [None if s is None else {"share": s, "level": min(10, round(s * 10))}
                                     for s in c.shares]}
@@ -172,6 +177,11 @@ def _csv_rows(block: str, data) -> tuple[list[str], list[list]]:
         return ["source", "thread", "title", "activities", "people"], [
             [t["source"], t["thread"], t["title"], t["activities"], t["people"]] for t in data["top_topics"]
         ]
+    if block == "negative_topics":
+        return ["source", "thread", "title", "sentiment_mean", "scored", "activities"], [
+            [t["source"], t["thread"], t["title"], t["sentiment_mean"], t["scored"], t["activities"]]
+            for t in data["negative_topics"]
+        ]
     if block == "top_tags":
         return ["tag", "activities"], [[t["tag"], t["activities"]] for t in data["top_tags"]]
     raise Http404("No such table.")
@@ -218,3 +228,18 @@ def timezone_update(request, community_slug):
         else:
             messages.success(request, f"Time zone set to {form.cleaned_data['timezone']}; insights are being rebuilt.")
     return redirect("community:manage_settings", community_slug=community_slug)
+
+
+@require_POST
+@community_page("insights.view")
+def weekly_email_update(request, community_slug):
+    subscribe = request.POST.get("subscribe") == "1"
+    try:
+        weekly_summary_subscribe(community=request.community, actor=request.actor, subscribe=subscribe)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "You will get the weekly summary on Mondays." if subscribe else "The weekly summary is off."
+        )
+    return redirect("community:insights:dashboard", community_slug=community_slug)

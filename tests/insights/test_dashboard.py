@@ -71,7 +71,8 @@ def test_every_chart_has_its_csv_with_the_page_figures(client, loaded):
     assert health[-1][:2] == ["score", "48"]
     html = client.get(f"{URL}?{MARCH}").content.decode()
     for block in ("kpis", "health", "activity", "new_members", "responsiveness", "sentiment", "channels",
-                  "retention", "top_contributors", "rising_members", "churn_risk", "top_topics", "top_tags"):  # fmt: skip
+                  "retention", "top_contributors", "rising_members", "churn_risk", "top_topics", "top_tags",
+                  "negative_topics"):  # fmt: skip
         assert f"/manage/insights/csv/{block}/?" in html, block
         assert client.get(f"{URL}csv/{block}/?{MARCH}").status_code == 200
     assert client.get(f"{URL}csv/nothing/?{MARCH}").status_code == 404

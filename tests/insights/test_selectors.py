@@ -115,9 +115,19 @@ def test_top_topics_and_tags_count_the_threads_activities_in_the_period(world):
         _item(
             "ann", day, 1, kind="post", external_id="topic:1", title="Oven tips", extra={"tags": ["baking", "ovens"]}
         ),
-        _item("bob", day, 2, parent_external_id="topic:1"),
-        _item("cat", day, 3, parent_external_id="topic:1"),
-        _item("ann", day, 4, kind="post", external_id="topic:2", title="Flour", extra={"tags": ["baking"]}),
+        _item("bob", day, 2, parent_external_id="topic:1", body="x", sentiment={"score": -0.5}),
+        _item("cat", day, 3, parent_external_id="topic:1", body="x", sentiment={"score": 0.2}),
+        _item(
+            "ann",
+            day,
+            4,
+            kind="post",
+            external_id="topic:2",
+            title="Flour",
+            extra={"tags": ["baking"]},
+            body="x",
+            sentiment={"score": -0.1},
+        ),
         _item("botty", day, 5, parent_external_id="topic:2"),
         _item("bob", MAR[1], 6, parent_external_id="topic:1"),  # before the period
     ]
@@ -134,6 +144,11 @@ def test_top_topics_and_tags_count_the_threads_activities_in_the_period(world):
     assert read["top_tags"] == [{"tag": "baking", "activities": 4}, {"tag": "ovens", "activities": 3}]
     assert [(t["title"], t["activities"]) for t in bots["top_topics"]] == [("Oven tips", 3), ("Flour", 2)]
     assert bots["top_tags"][0] == {"tag": "baking", "activities": 5}
+    # Sentiment: topic 1 mean(-0.5, 0.2) = -0.15 over 2 scored; topic 2 -0.1 over 1: topic 1 is the more negative.
+    assert [(t["title"], t["sentiment_mean"], t["scored"]) for t in read["negative_topics"]] == [
+        ("Oven tips", -0.15, 2),
+        ("Flour", -0.1, 1),
+    ]
 
 
 def test_channel_breakdown(loaded):
