@@ -17,12 +17,14 @@ class DashboardFilterForm(forms.Form):
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
     # Free text (the page offers the period's channels): listing every channel ever seen would cost history.
     channel = forms.CharField(required=False, max_length=40, label="Channel")
+    segment = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Segment")
     include_staff = forms.BooleanField(required=False, label="Include staff")
     include_bots = forms.BooleanField(required=False, label="Include bots")
 
-    def __init__(self, data, *, today: date):
+    def __init__(self, data, *, today: date, segments=()):
         super().__init__(data)
         self.today = today
+        self.fields["segment"].choices = [("", "Everyone")] + [(s.pk, s.name) for s in segments]
 
     def clean(self):
         cleaned = super().clean()
@@ -48,6 +50,9 @@ class DashboardFilterForm(forms.Form):
             start=start, end=end, channel=data.get("channel") or "", include_staff=bool(data.get("include_staff")),
             include_bots=bool(data.get("include_bots")),
         )  # fmt: skip
+
+    def segment_id(self) -> int | None:
+        return self.cleaned_data.get("segment") if self.is_valid() else None
 
 
 class TimezoneForm(forms.Form):

@@ -74,6 +74,7 @@ class Period:
     channel: str = ""
     include_staff: bool = False
     include_bots: bool = False
+    members: tuple[int, ...] | None = None  # a saved segment's members; None: everyone
 
     @property
     def days(self) -> int:
@@ -83,7 +84,7 @@ class Period:
     def previous(self) -> "Period":
         return Period(
             start=self.start - timedelta(self.days), end=self.start - timedelta(1), channel=self.channel,
-            include_staff=self.include_staff, include_bots=self.include_bots,
+            include_staff=self.include_staff, include_bots=self.include_bots, members=self.members,
         )  # fmt: skip
 
     @property
@@ -93,8 +94,13 @@ class Period:
     def query(self, name: str, interval: str = "day") -> Query:
         return Query(
             name=name, start=self.start, end=self.end, interval=interval, channel=self.channel,
-            include_staff=self.include_staff, include_bots=self.include_bots,
+            include_staff=self.include_staff, include_bots=self.include_bots, members=self.members,
         )  # fmt: skip
+
+    def segment(self, alias: str = "") -> str:
+        """SQL keeping the segment's members (nothing without a segment)."""
+        column = f"{alias}.member_id" if alias else "member_id"
+        return "" if self.members is None else f"AND {column} = ANY(%(members)s)"
 
 
 def _rows(sql: str, params: dict) -> list[tuple]:
@@ -106,7 +112,8 @@ def _rows(sql: str, params: dict) -> list[tuple]:
 def _params(community: Community, period: Period, **extra) -> dict:
     return {
         "community": community.pk, "start": period.start, "end": period.end, "channel": period.channel,
-        "audiences": period.audiences, "tz": community_timezone(community), **extra,
+        "audiences": period.audiences, "tz": community_timezone(community), "members": list(period.members or ()),
+        **extra,
     }  # fmt: skip
 
 
@@ -123,7 +130,7 @@ class Cohort:
 _RETENTION_SQL = f"""
 WITH cohort AS (
   SELECT f.member_id, date_trunc('week', f.first_day)::date AS week FROM "{_FIRST_DAY}" f
-  WHERE f.community_id = %(community)s AND f.first_day BETWEEN %(first)s AND %(end)s AND f.member_id <> 0
+  WHERE f.community_id = %(community)s AND f.first_day BETWEEN %(first)s AND %(end)s AND f.member_id <> 0 {{segment}}
     AND EXISTS (SELECT 1 FROM "{_MEMBER_DAY}" md WHERE md.community_id = f.community_id
                 AND md.member_id = f.member_id AND md.day = f.first_day AND md.audience = ANY(%(audiences)s))
 ), active AS (
@@ -141,7 +148,8 @@ def retention_cohorts(*, community: Community, period: Period) -> list[Cohort]:
     """The weekly cohorts of first activity up to the period's end, with the share active in each following week."""
     first = period.end - timedelta(period.end.weekday() + 7 * COHORT_WEEKS)
     counts: dict[date, dict[int, int]] = {}
-    for week, offset, count in _rows(_RETENTION_SQL, _params(community, period, first=first, last=period.end)):
+    sql = _RETENTION_SQL.format(segment=period.segment("f"))
+    for week, offset, count in _rows(sql, _params(community, period, first=first, last=period.end)):
         counts.setdefault(week, {})[offset] = count
     cohorts = []
     for week, by_offset in counts.items():
@@ -161,7 +169,7 @@ _CHURN_SQL = f"""
 WITH lookback AS (
   SELECT md.member_id, count(DISTINCT (%(end)s::date - md.day) / 7) AS weeks, max(md.day) AS last_day
   FROM "{_MEMBER_DAY}" md
-  WHERE md.community_id = %(community)s AND md.member_id <> 0 AND md.audience = ANY(%(audiences)s)
+  WHERE md.community_id = %(community)s AND md.member_id <> 0 AND md.audience = ANY(%(audiences)s) {{segment}}
     AND md.day BETWEEN %(end)s::date - {7 * (CHURN_SILENT_WEEKS + CHURN_LOOKBACK_WEEKS) - 1}
                    AND %(end)s::date - {7 * CHURN_SILENT_WEEKS}
     AND NOT EXISTS (SELECT 1 FROM "{_MEMBER_DAY}" r WHERE r.community_id = md.community_id
@@ -177,7 +185,7 @@ ORDER BY l.weeks DESC, l.last_day DESC, l.member_id LIMIT {LIST_SIZE}
 
 def churn_risk(*, community: Community, period: Period) -> dict:
     """{"count": members at risk, "members": the first LIST_SIZE (most weeks active, then latest seen)}."""
-    rows = _rows(_CHURN_SQL, _params(community, period))
+    rows = _rows(_CHURN_SQL.format(segment=period.segment("md")), _params(community, period))
     members = [
         {"member_id": m, "name": name or "(erased)", "weeks_active": w, "last_day": last}
         for m, name, w, last, _ in rows
@@ -213,7 +221,7 @@ WHERE (r.top_rank <= {LIST_SIZE} AND r.now > 0) OR (r.rise_rank <= {LIST_SIZE} A
 
 def people_read(*, community: Community, period: Period) -> dict:
     """Top contributors, rising members, and how many of the previous period's active members came back."""
-    channel = "AND channel = %(channel)s" if period.channel else ""
+    channel = ("AND channel = %(channel)s " if period.channel else "") + period.segment()
     rows = _rows(_PEOPLE_SQL.format(channel=channel), _params(community, period, previous=period.previous.start))
     top, rising = [], []
     for member_id, name, now, before, top_rank, rise_rank, _, _ in rows:
@@ -261,7 +269,7 @@ THREADS_READ_LIMIT = 500  # threads whose tags are counted; the long tail of one
 
 def threads_read(*, community: Community, period: Period) -> dict:
     """The period's busiest threads and the tags of the threads active in it."""
-    channel = "AND a.channel = %(channel)s" if period.channel else ""
+    channel = ("AND a.channel = %(channel)s " if period.channel else "") + period.segment("a")
     sql = _THREADS_SQL.format(channel=channel) + f" LIMIT {THREADS_READ_LIMIT}"
     rows = _rows(sql, _params(community, period))
     topics, tags, negative = [], {}, []
@@ -292,14 +300,14 @@ def threads_read(*, community: Community, period: Period) -> dict:
 
 _CHANNELS_SQL = f"""
 SELECT channel, sum(activities), count(DISTINCT nullif(member_id, 0)) FROM "{_MEMBER_DAY}"
-WHERE community_id = %(community)s AND audience = ANY(%(audiences)s) AND day BETWEEN %(start)s AND %(end)s
+WHERE community_id = %(community)s AND audience = ANY(%(audiences)s) AND day BETWEEN %(start)s AND %(end)s {{segment}}
 GROUP BY channel ORDER BY 2 DESC, 1
 """  # noqa: S608
 
 
 def channel_breakdown(*, community: Community, period: Period) -> list[dict]:
     """Every channel with activities in the period (the channel filter is not applied: this is the comparison)."""
-    rows = _rows(_CHANNELS_SQL, _params(community, period))
+    rows = _rows(_CHANNELS_SQL.format(segment=period.segment()), _params(community, period))
     return [{"channel": c, "activities": int(n), "active_members": m} for c, n, m in rows]
 
 

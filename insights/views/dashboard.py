@@ -1,6 +1,7 @@
 """The insights dashboard (/c/<slug>/manage/insights/): KPIs, charts, cohorts, people, threads, health; its CSVs."""
 
 import csv
+from dataclasses import replace
 from datetime import date
 
 from django.contrib import messages
@@ -12,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from community.errors import ServiceError
 from community.policy import can
+from community.selectors.members import segment_list
 from community.views.manage import dashboard_render
 from community.views.scoping import community_page
 from insights.forms import DashboardFilterForm, TimezoneForm
-from insights.metrics import DEFINITIONS
+from insights.metrics import DEFINITIONS, segment_members
 from insights.selectors import FIGURES, HEALTH_PARTS, dashboard_read
 from insights.services.reports import weekly_summary_subscribe, weekly_summary_subscribed
 from insights.services.rollups import community_timezone
@@ -38,8 +40,12 @@ def _today(community) -> date:
 
 def _read(request, params=None):
     params = request.GET if params is None else params
-    form = DashboardFilterForm(params or {"days": "30"}, today=_today(request.community))
+    segments = list(segment_list(community=request.community))
+    form = DashboardFilterForm(params or {"days": "30"}, today=_today(request.community), segments=segments)
     period = form.period()
+    members = segment_members(community=request.community, segment=form.segment_id())
+    if members is not None:
+        period = replace(period, members=members)
     return form, period, dashboard_read(community=request.community, period=period)
 
 
