@@ -11,7 +11,7 @@ from community.policy import Actor, can
 from insights.models import DashboardShare
 
 MAX_DAYS_VALID = 90
-FILTER_KEYS = ("days", "start", "end", "channel", "include_staff", "include_bots")
+FILTER_KEYS = ("days", "start", "end", "channel", "segment", "include_staff", "include_bots")
 
 
 def _salt(community_id: int) -> str:

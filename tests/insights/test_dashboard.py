@@ -101,7 +101,8 @@ def test_members_cannot_open_the_dashboard_moderators_can(client, loaded):
 def test_bad_filters_answer_the_form_with_its_errors_not_an_error_page(client, loaded):
     client.force_login(loaded.alice)
     for query in ("days=custom", "days=custom&start=2026-03-09&end=2026-03-01", "days=12", "start=nope&days=custom",
-                  "days=custom&start=2020-01-01&end=2026-01-01", "include_staff=maybe&channel=" + "x" * 80):  # fmt: skip
+                  "days=custom&start=2020-01-01&end=2026-01-01", "include_staff=maybe&channel=" + "x" * 80,
+                  "segment=abc", "segment=999999"):  # fmt: skip
         response = client.get(f"{URL}?{query}")
         assert response.status_code == 200, query
         assert b"errorlist" in response.content, query

@@ -81,3 +81,17 @@ def test_retention_and_threads_follow_the_segment(client, vip):
     assert rows[1].split(",")[:4] == ["2026-03-02", "2", "1.0", "0.5"]
     topics = client.get(f"{URL}csv/top_topics/?{MARCH}&segment={segment.pk}").content.decode().splitlines()[1:]
     assert sorted(r.split(",")[1] for r in topics) == ["a1", "a2", "a7", "a8"]  # ann's and cat's, not bob's
+
+
+def test_a_share_link_keeps_the_segment(client, vip):
+    from insights.models import DashboardShare
+    from insights.services.sharing import share_token
+
+    world, segment = vip
+    client.force_login(world.alice)
+    assert client.post(f"{URL}shares/?{MARCH}&segment={segment.pk}", {"days_valid": 3}).status_code == 302
+    with community_scope(world.a.pk):
+        share = DashboardShare.objects.for_community(world.a).get()
+    client.logout()
+    charts = _charts(client.get(f"/c/alpha/insights/shared/{share_token(share)}/"))
+    assert charts["activity"]["datasets"][0]["data"] == [1, 2, 0, 1]
