@@ -215,7 +215,9 @@ def dashboard_csv(request, community_slug, block):
 def timezone_panel(request) -> str:
     """The time zone form shown on the community settings page (registered as a settings panel)."""
     form = TimezoneForm(initial={"timezone": community_timezone(request.community)})
-    return render_to_string("insights/timezone_panel.html", {"form": form, "community": request.community}, request)
+    return render_to_string(
+        "insights/timezone_panel.html", {"timezone_form": form, "community": request.community}, request
+    )
 
 
 @require_POST
