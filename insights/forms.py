@@ -28,6 +28,8 @@ class DashboardFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("days") and cleaned.get("start") and cleaned.get("end"):
+            cleaned["days"] = "custom"  # dates without a preset (a hand-written URL) mean those dates
         if cleaned.get("days") == "custom":
             start, end = cleaned.get("start"), cleaned.get("end")
             if not start or not end:

@@ -110,6 +110,8 @@ def test_bad_filters_answer_the_form_with_its_errors_not_an_error_page(client, l
 
 def test_the_filters_change_the_figures(client, loaded):
     client.force_login(loaded.alice)
+    dates_only = _charts(client.get(f"{URL}?start=2026-03-06&end=2026-03-09"))
+    assert dates_only["activity"]["labels"] == ["2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09"]
     both = _charts(client.get(f"{URL}?{MARCH}&include_staff=on&include_bots=on"))
     assert both["activity"]["datasets"][0]["data"] == [1, 2, 3, 2]  # mod and botty on Mar 8
     github = _charts(client.get(f"{URL}?{MARCH}&channel=github"))
