@@ -1,5 +1,6 @@
 """The insights dashboard in headless Chromium: every chart drawn (canvas pixels), no sideways scroll at 390 px,
-screenshots at 1280 and 390 px in test-artifacts/ (insights-1280.png, insights-390.png)."""
+screenshots at 1280 and 390 px in test-artifacts/ (insights-1280.png, insights-390.png, and the public view of a
+share link: insights-shared-390.png)."""
 
 from datetime import date
 
@@ -62,7 +63,8 @@ def _page(browser, live_server, width):
 
 
 def test_dashboard_draws_every_chart_at_desktop_and_phone_width(transactional_db, live_server, browser):
-    community = make_community(make_user("manager@example.com"), slug="busy")
+    community_owner = make_user("manager@example.com")
+    community = make_community(community_owner, slug="busy")
     community.settings = {"timezone": "Europe/Lisbon"}
     community.save(update_fields=["settings"])
     ids = dataset.ingest_items(community, dataset.busy_items(end=END, days=63))
@@ -93,3 +95,24 @@ def test_dashboard_draws_every_chart_at_desktop_and_phone_width(transactional_db
         page.screenshot(path=str(ARTIFACTS / f"insights-{width}.png"), full_page=True)
         page.context.close()
     assert (ARTIFACTS / "insights-390.png").stat().st_size > 20_000
+
+    # The public read-only view of a share link, signed out, at phone width: drawn too, no member names.
+    from community.policy import Actor
+    from community.selectors import member_for_user
+    from insights.services.sharing import share_create, share_token
+
+    with community_scope(community.pk):
+        owner = member_for_user(community=community, user=community_owner)
+        share = share_create(
+            community=community, actor=Actor(community=community, user_id=owner.user_id, member=owner),
+            filters={"days": "custom", "start": "2026-02-08", "end": "2026-03-09"}, days_valid=7, label="Board",
+        )  # fmt: skip
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/c/busy/insights/shared/{share_token(share)}/")
+    page.wait_for_selector("canvas[data-chart=channels][data-drawn]")
+    assert all(page.evaluate(PAINTED, name) > 500 for name in CHARTS)
+    assert page.locator("text=Top contributors").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "insights-shared-390.png"), full_page=True)
+    context.close()
