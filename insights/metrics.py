@@ -48,6 +48,25 @@ DEFINITIONS = {
 }
 DEFINITIONS = {name: text + AUDIENCE_NOTE for name, text in DEFINITIONS.items()}
 RESPONDERS = ("", "staff", "community")
+LABELS = {
+    "activities": "Activities", "active_members": "Active members", "new_members": "New members",
+    "response_rate": "Response rate", "response_time": "Median first response", "sentiment_mean": "Sentiment",
+    "stickiness": "Stickiness", "negative_share": "Negative share",
+}  # fmt: skip
+
+
+def value_display(name: str, value) -> str:
+    """A figure as the page and the email show it: hours and minutes, percentages, signed means."""
+    if value is None:
+        return "-"
+    if name == "response_time":
+        minutes = round(value / 60)
+        return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    if name in ("response_rate", "stickiness", "negative_share"):
+        return f"{value * 100:.0f} %"
+    if name == "sentiment_mean":
+        return f"{value:+.2f}"
+    return f"{value:,}"
 
 
 @dataclass(frozen=True)

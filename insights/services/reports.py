@@ -13,6 +13,7 @@ from django.utils import timezone
 from community.errors import ServiceError
 from community.models import Community, Member, MemberStatus
 from community.policy import RANK, Actor, action_rule, can
+from insights.metrics import LABELS, value_display
 from insights.models import WeeklySummarySubscription
 from insights.selectors import Period, dashboard_read
 
@@ -73,9 +74,10 @@ def weekly_summary_send(*, community: Community, now=None) -> int:
     data = dashboard_read(community=community, period=Period(start, end))
     path = reverse("community:insights:dashboard", args=[community.slug])
     link = f"{settings.HEARTH_BASE_URL.rstrip('/')}{path}?days=custom&start={start}&end={end}"
+    kpis = [{**k, "label": LABELS[k["name"]], "display": value_display(k["name"], k["value"])} for k in data["kpis"]]
     body = render_to_string(
         "insights/email/weekly_summary.txt",
-        {"community": community, "data": data, "start": start, "end": end, "link": link},
+        {"community": community, "data": data, "kpis": kpis, "start": start, "end": end, "link": link},
     )
     subject = " ".join(f"[{community.name}] Insights, week of {start:%-d %b %Y}".split())
     messages = [EmailMessage(subject=subject, body=body, to=[m.email]) for m in members]

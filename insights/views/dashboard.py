@@ -17,17 +17,12 @@ from community.selectors.members import segment_list
 from community.views.manage import dashboard_render
 from community.views.scoping import community_page
 from insights.forms import DashboardFilterForm, TimezoneForm
-from insights.metrics import DEFINITIONS, segment_members
+from insights.metrics import DEFINITIONS, LABELS, segment_members, value_display
 from insights.selectors import FIGURES, HEALTH_PARTS, dashboard_read
 from insights.services.reports import weekly_summary_subscribe, weekly_summary_subscribed
 from insights.services.rollups import community_timezone
 from insights.services.settings import insights_timezone_set
 
-LABELS = {
-    "activities": "Activities", "active_members": "Active members", "new_members": "New members",
-    "response_rate": "Response rate", "response_time": "Median first response", "sentiment_mean": "Sentiment",
-    "stickiness": "Stickiness", "negative_share": "Negative share",
-}  # fmt: skip
 # Lower is better for these: the page colours their fall as good news.
 LOWER_IS_BETTER = {"response_time", "negative_share"}
 
@@ -83,26 +78,13 @@ def _charts(data) -> dict:
     }  # fmt: skip
 
 
-def _display(name: str, value) -> str:
-    if value is None:
-        return "-"
-    if name == "response_time":
-        minutes = round(value / 60)
-        return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-    if name in ("response_rate", "stickiness", "negative_share"):
-        return f"{value * 100:.0f} %"
-    if name == "sentiment_mean":
-        return f"{value:+.2f}"
-    return f"{value:,}"
-
-
 def _kpi_cards(data) -> list[dict]:
     cards = []
     for kpi in data["kpis"]:
         change = kpi["change"]["value"]
         good = None if not change else (change < 0) == (kpi["name"] in LOWER_IS_BETTER)
         cards.append(
-            {**kpi, "label": LABELS[kpi["name"]], "good": good, "display": _display(kpi["name"], kpi["value"])}
+            {**kpi, "label": LABELS[kpi["name"]], "good": good, "display": value_display(kpi["name"], kpi["value"])}
         )
     return cards
 

@@ -8,6 +8,7 @@ from community.models import Member, Role
 from community.policy import Actor
 from community.tenancy import community_scope
 from insights.models import WeeklySummarySubscription
+from insights.services.conversations import conversations_update
 from insights.services.reports import last_week, weekly_summary_send, weekly_summary_subscribe
 from insights.services.rollups import rollups_update
 from tests.factories import add_member, make_user
@@ -57,6 +58,7 @@ def test_the_summary_goes_once_to_subscribed_staff_with_the_weeks_figures(world)
     ids = dataset.load(world.a) + dataset.ingest(world.a, dataset.LATE)
     with community_scope(world.a.pk):
         rollups_update(community=world.a, activity_ids=ids)
+        conversations_update(community=world.a, activity_ids=ids)
     alice = _owner_member(world.a, world.alice)
     demoted_user = make_user("former-mod@example.com")
     demoted = add_member(world.a, demoted_user, role=Role.MODERATOR)
@@ -73,8 +75,11 @@ def test_the_summary_goes_once_to_subscribed_staff_with_the_weeks_figures(world)
     assert email.to == [alice.email]
     assert email.subject == "[Alpha] Insights, week of 2 Mar 2026"
     # Mar 2-8 in New York, staff and bots left out: cat Mar 6, ann twice Mar 7, bob Mar 8 = 4 activities by 3.
-    assert "activities: 4" in email.body and "active_members: 3" in email.body and "new_members: 3" in email.body
-    assert "Community health: " in email.body
+    assert "Activities: 4" in email.body and "Active members: 3" in email.body and "New members: 3" in email.body
+    # ann's Mar 7 message is the week's one conversation, unanswered: 0 %, no median.
+    assert "Response rate: 0 %" in email.body and "Median first response: -" in email.body
+    assert "Community health: 51/100" in email.body  # growth 20 (nobody before), activity 20, sentiment 11
+    assert "Most negative threads\n  1. a2 (sentiment -0.40 over 1)" in email.body  # ann's Mar 7 message
     assert "/c/alpha/manage/insights/?days=custom&start=2026-03-02&end=2026-03-08" in email.body
 
 
