@@ -47,6 +47,9 @@ class AppContribution:
     # commits (forum posts, the Activity API, channel ingest alike): how scoring and rollups hear about new rows
     # without the core naming them. Existing (deduplicated) activities are not announced again.
     activity_listeners: tuple[str, ...] = ()
+    # Dotted paths of `panel(request) -> str` (rendered HTML) shown on the community settings page, each posting to
+    # its app's own URL: how an app offers a setting of its own (insights: the time zone) without the core naming it.
+    settings_panels: tuple[str, ...] = ()
 
 
 class RegistryError(Exception):
@@ -109,6 +112,15 @@ def root_url_includes() -> list[tuple[str, str]]:
 
 def activity_listeners() -> list[str]:
     return [name for c in _contributions.values() for name in c.activity_listeners]
+
+
+def settings_panels() -> list[Callable]:
+    panels = []
+    for c in _contributions.values():
+        for dotted in c.settings_panels:
+            module, _, name = dotted.rpartition(".")
+            panels.append(getattr(import_module(module), name))
+    return panels
 
 
 def demo_seeds() -> list[Callable]:

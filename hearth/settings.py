@@ -137,6 +137,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
         "args": ["weekly"],
     },
+    # Mondays at noon UTC, which is Monday (or Tuesday) in every zone from UTC-12 to UTC+14, so "last week" is the
+    # week that just ended everywhere: last week's insights to the staff who opted in.
+    "insights-weekly-summary": {
+        "task": "insights.weekly_summary_fanout",
+        "schedule": crontab(hour=12, minute=0, day_of_week=1),
+    },
 }
 
 CACHES = {

@@ -12,7 +12,7 @@ from django.db import connection
 
 from community.errors import ServiceError
 from community.models import Community
-from insights.models import Conversation, DayStat, MemberDay
+from insights.models import Conversation, DayStat, MemberDay, MemberFirstDay
 
 from .services.rollups import community_timezone
 
@@ -24,7 +24,7 @@ _MEMBER_DAY = MemberDay._meta.db_table
 
 AUDIENCE_NOTE = (
     " Staff (owner, admin, manager, moderator, or tagged team) and bots are left out unless include_staff=true "
-    "or include_bots=true."
+    "or include_bots=true. segment=<id> keeps the members of a saved segment (as of now)."
 )
 DEFINITIONS = {
     "activities": "Activities that occurred on the day (the community's local day). Total: their sum.",
@@ -48,6 +48,25 @@ DEFINITIONS = {
 }
 DEFINITIONS = {name: text + AUDIENCE_NOTE for name, text in DEFINITIONS.items()}
 RESPONDERS = ("", "staff", "community")
+LABELS = {
+    "activities": "Activities", "active_members": "Active members", "new_members": "New members",
+    "response_rate": "Response rate", "response_time": "Median first response", "sentiment_mean": "Sentiment",
+    "stickiness": "Stickiness", "negative_share": "Negative share",
+}  # fmt: skip
+
+
+def value_display(name: str, value) -> str:
+    """A figure as the page and the email show it: hours and minutes, percentages, signed means."""
+    if value is None:
+        return "-"
+    if name == "response_time":
+        minutes = round(value / 60)
+        return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    if name in ("response_rate", "stickiness", "negative_share"):
+        return f"{value * 100:.0f} %"
+    if name == "sentiment_mean":
+        return f"{value:+.2f}"
+    return f"{value:,}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,9 @@ class Query:
     include_staff: bool = False
     include_bots: bool = False
     responder: str = ""  # response metrics only: "" (anyone), "staff" or "community"
+    # A saved segment's members (None: everyone). With a segment the figures come from member-days, which know
+    # the member; the per-day aggregates do not.
+    members: tuple[int, ...] | None = None
 
     @property
     def audiences(self) -> list[str]:
@@ -111,7 +133,7 @@ def metric_read(*, community: Community, query: Query) -> dict:
         raise ServiceError(f"Ask for at most {MAX_DAYS} days at once.", field="end")
     params = {
         "community": community.pk, "start": query.start, "end": query.end, "channel": query.channel,
-        "audiences": query.audiences,
+        "audiences": query.audiences, "members": list(query.members or ()),
     }  # fmt: skip
     series, total = _READERS[query.name](query, params)
     points = buckets(query.start, query.end, query.interval)
@@ -133,11 +155,27 @@ _STATS_WHERE = (
 )
 
 
+def _member_days_where(query: Query) -> str:
+    channel = "AND channel = %(channel)s" if query.channel else ""
+    return (
+        f"community_id = %(community)s AND audience = ANY(%(audiences)s) AND member_id = ANY(%(members)s) {channel} "
+        "AND day BETWEEN %(start)s AND %(end)s"
+    )
+
+
+def _source(query: Query) -> tuple[str, str]:
+    """Where pooled sums come from: the day aggregates, or the segment's member-days (the same column names)."""
+    if query.members is None:
+        return _DAY_STAT, _STATS_WHERE
+    return _MEMBER_DAY, _member_days_where(query)
+
+
 def _sum_of(column: str):
     def read(query: Query, params: dict):
         bucket = _bucket_sql("day", query.interval)
+        table, where = _source(query)
         rows = _rows(
-            f'SELECT {bucket}, sum({column}) FROM "{_DAY_STAT}" WHERE {_STATS_WHERE} GROUP BY 1',  # noqa: S608
+            f'SELECT {bucket}, sum({column}) FROM "{table}" WHERE {where} GROUP BY 1',  # noqa: S608
             params,
         )
         series = {day: int(value) for day, value in rows}
@@ -151,9 +189,10 @@ def _ratio_of(numerator: str, denominator: str, digits: int = 6):
 
     def read(query: Query, params: dict):
         bucket = _bucket_sql("day", query.interval)
+        table, where = _source(query)
         rows = _rows(
-            f'SELECT {bucket}, sum({numerator}), sum({denominator}) FROM "{_DAY_STAT}" '  # noqa: S608
-            f"WHERE {_STATS_WHERE} GROUP BY 1",
+            f'SELECT {bucket}, sum({numerator}), sum({denominator}) FROM "{table}" '  # noqa: S608
+            f"WHERE {where} GROUP BY 1",
             params,
         )
         series = {day: round(num / den, digits) if den else None for day, num, den in rows}
@@ -165,8 +204,9 @@ def _ratio_of(numerator: str, denominator: str, digits: int = 6):
 
 def _active_members(query: Query, params: dict):
     channel = "" if not query.channel else "AND channel = %(channel)s"
+    segment = "" if query.members is None else "AND member_id = ANY(%(members)s)"
     where = (
-        f"community_id = %(community)s AND audience = ANY(%(audiences)s) AND member_id <> 0 {channel} "
+        f"community_id = %(community)s AND audience = ANY(%(audiences)s) AND member_id <> 0 {channel} {segment} "
         "AND day BETWEEN %(start)s AND %(end)s"
     )
     bucket = _bucket_sql("day", query.interval)
@@ -181,12 +221,24 @@ def _active_members(query: Query, params: dict):
     return {**series, "default": 0}, total
 
 
+_SEGMENT_STICKINESS_SQL = f"""
+SELECT d.day, count(DISTINCT md.member_id) FILTER (WHERE md.day = d.day), count(DISTINCT md.member_id)
+FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') AS d(day)
+JOIN "{_MEMBER_DAY}" md ON md.community_id = %(community)s AND md.audience = ANY(%(audiences)s)
+  AND md.member_id = ANY(%(members)s) {{channel}} AND md.day BETWEEN d.day::date - 29 AND d.day::date
+GROUP BY d.day
+"""  # noqa: S608
+
+
 def _stickiness(query: Query, params: dict):
-    rows = _rows(
-        f'SELECT day, sum(active_members), sum(active_members_30d) FROM "{_DAY_STAT}" WHERE {_STATS_WHERE} '  # noqa: S608
-        "GROUP BY day",
-        params,
-    )
+    if query.members is None:
+        sql = (
+            f'SELECT day, sum(active_members), sum(active_members_30d) FROM "{_DAY_STAT}" WHERE {_STATS_WHERE} '  # noqa: S608
+            "GROUP BY day"
+        )
+    else:  # the segment's members, from member-days over the range and the 29 days before it
+        sql = _SEGMENT_STICKINESS_SQL.format(channel="AND md.channel = %(channel)s" if query.channel else "")
+    rows = [(day.date() if hasattr(day, "date") else day, active, window) for day, active, window in _rows(sql, params)]
     daily = {day: (active / window if window else 0.0) for day, active, window in rows}
     # Every day of the range counts, those without a row as 0 (nobody active in their window).
     days = [query.start + timedelta(n) for n in range((query.end - query.start).days + 1)]
@@ -208,6 +260,8 @@ _RESPONSE_AT = {
 def _conversations(query: Query, params: dict) -> dict:
     """{interval start or None (the whole range): (median seconds or None, responded, started)} in one pass."""
     channel = "AND channel = %(channel)s" if query.channel else ""
+    if query.members is not None:
+        channel += " AND member_id = ANY(%(members)s)"
     bucket = _bucket_sql("day", query.interval)
     seconds = f"extract(epoch FROM {_RESPONSE_AT[query.responder]} - started_at)"
     rows = _rows(
@@ -228,14 +282,37 @@ def _response_time(query: Query, params: dict):
 
 def _response_rate(query: Query, params: dict):
     groups = _conversations(query, params)
-    share = {day: round(responded / started, 6) for day, (_, responded, started) in groups.items()}
+    # The range's row (grouping set ()) exists even when nothing started: no conversations is null, not 0/0.
+    share = {
+        day: (round(responded / started, 6) if started else None) for day, (_, responded, started) in groups.items()
+    }
     return {**{d: v for d, v in share.items() if d is not None}, "default": None}, share.get(None)
+
+
+_FIRST_DAY = MemberFirstDay._meta.db_table
+
+
+def _new_members(query: Query, params: dict):
+    if query.members is None:
+        return _sum_of("new_members")(query, params)
+    channel = "AND md.channel = %(channel)s" if query.channel else ""
+    bucket = _bucket_sql("f.first_day", query.interval)
+    rows = _rows(
+        f'SELECT {bucket}, count(*) FROM "{_FIRST_DAY}" f WHERE f.community_id = %(community)s '  # noqa: S608
+        "AND f.member_id = ANY(%(members)s) AND f.first_day BETWEEN %(start)s AND %(end)s "
+        f'AND EXISTS (SELECT 1 FROM "{_MEMBER_DAY}" md WHERE md.community_id = f.community_id '
+        f"AND md.member_id = f.member_id AND md.day = f.first_day AND md.audience = ANY(%(audiences)s) {channel}) "
+        "GROUP BY 1",
+        params,
+    )
+    series = {day: int(value) for day, value in rows}
+    return {**series, "default": 0}, sum(series.values())
 
 
 _READERS = {
     "activities": _sum_of("activities"),
     "active_members": _active_members,
-    "new_members": _sum_of("new_members"),
+    "new_members": _new_members,
     "stickiness": _stickiness,
     "sentiment_mean": _ratio_of("sentiment_sum", "sentiment_count"),
     "negative_share": _ratio_of("negative_count", "sentiment_count"),
@@ -246,3 +323,21 @@ _READERS = {
 
 def metric_list() -> list[dict]:
     return [{"name": name, "definition": text} for name, text in DEFINITIONS.items()]
+
+
+def segment_members(*, community: Community, segment: str | int | None) -> tuple[int, ...] | None:
+    """The members of a saved segment (the member directory's filters), for the `segment` filter; None for none.
+
+    One query; its cost follows the community's members, never its activity history."""
+    from community.models import Segment
+    from community.selectors.members import member_directory
+
+    if segment in (None, ""):
+        return None
+    try:
+        segment_id = int(segment)
+    except (TypeError, ValueError):
+        raise ServiceError("segment: expected a segment id.", field="segment") from None
+    if not Segment.objects.for_community(community).filter(pk=segment_id).exists():
+        raise ServiceError(f"segment: no segment {segment_id} in this community.", field="segment")
+    return tuple(member_directory(community=community, segment_id=segment_id).order_by().values_list("pk", flat=True))

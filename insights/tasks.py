@@ -1,4 +1,4 @@
-"""Celery tasks of insights: new activities are scored, then the rollups of the days they touch are refreshed."""
+"""Celery tasks of insights: new activities scored and rolled up, rebuilds, the weekly summary email."""
 
 from celery import shared_task
 
@@ -45,3 +45,27 @@ def rebuild_rollups_task(community_id: int, start: str, end: str) -> int:
     if community is None:
         return 0
     return rollups_rebuild(community=community, start=date.fromisoformat(start), end=date.fromisoformat(end))
+
+
+@shared_task(name="insights.send_weekly_summary", acks_late=True, reject_on_worker_lost=True)
+@scoped_task
+def send_weekly_summary_task(community_id: int) -> int:
+    from insights.services.reports import weekly_summary_send
+
+    community = Community.objects.filter(pk=community_id).first()
+    return weekly_summary_send(community=community) if community else 0
+
+
+@shared_task(name="insights.weekly_summary_fanout", acks_late=True, reject_on_worker_lost=True)
+def weekly_summary_fanout_task() -> int:
+    """Beat, Mondays: one send per community that has a subscriber (subscriptions are tenant rows: logged bypass)."""
+    from django.db import transaction
+
+    from community.tenancy import unscoped
+    from insights.models import WeeklySummarySubscription
+
+    with transaction.atomic(), unscoped("insights weekly summary fan-out"):
+        community_ids = sorted(set(WeeklySummarySubscription.objects.values_list("community_id", flat=True)))
+    for community_id in community_ids:
+        send_weekly_summary_task.delay(community_id)
+    return len(community_ids)

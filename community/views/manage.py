@@ -128,5 +128,9 @@ def manage_settings(request, community_slug):
         else:
             messages.success(request, "Settings saved.")
             return redirect("community:manage_settings", community_slug=community_slug)
-    context = {"form": form, "challenge": domain_services.domain_challenge(community)}
+    context = {
+        "form": form,
+        "challenge": domain_services.domain_challenge(community),
+        "panels": [panel(request) for panel in registry.settings_panels()],
+    }
     return dashboard_render(request, "community/manage/settings.html", context)

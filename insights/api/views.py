@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from community.api.base import CommunityMixin
 from community.errors import ServiceError
-from insights.metrics import DEFINITIONS, INTERVALS, Query, metric_list, metric_read
+from insights.metrics import DEFINITIONS, INTERVALS, Query, metric_list, metric_read, segment_members
 from insights.services.rollups import community_timezone
 
 DEFAULT_DAYS = 30
@@ -65,12 +65,11 @@ def parse_query(params, name: str, community) -> Query:
     today = timezone.now().astimezone(ZoneInfo(community_timezone(community))).date()
     end = _day(params, "end", today)
     start = _day(params, "start", end - timedelta(days=DEFAULT_DAYS - 1))
-    if params.get("segment"):
-        raise ServiceError("segment: not supported yet.", field="segment")
+    members = segment_members(community=community, segment=params.get("segment"))
     return Query(
         name=name, start=start, end=end, interval=params.get("interval") or "day",
         channel=(params.get("channel") or "")[:40], include_staff=_flag(params, "include_staff"),
-        include_bots=_flag(params, "include_bots"), responder=params.get("responder") or "",
+        include_bots=_flag(params, "include_bots"), responder=params.get("responder") or "", members=members,
     )  # fmt: skip
 
 
@@ -79,6 +78,7 @@ METRIC_PARAMETERS = [
     OpenApiParameter("end", str, description="YYYY-MM-DD, inclusive (default: today in the community's zone)."),
     OpenApiParameter("interval", str, enum=list(INTERVALS), description="Weeks start on Monday."),
     OpenApiParameter("channel", str, description="One channel (github, discord, forum, …); default all."),
+    OpenApiParameter("segment", int, description="A saved segment's id: only its members (as they are now)."),
     OpenApiParameter("include_staff", bool),
     OpenApiParameter("include_bots", bool),
     OpenApiParameter("responder", str, enum=["staff", "community"], description="response_time/response_rate only."),

@@ -115,10 +115,11 @@ def test_dashboard_is_staff_only(client, world):
         ("Discussions", "/c/alpha/d/"),
         ("Channels", "/c/alpha/manage/channels/"),
         ("Settings", "/c/alpha/manage/settings/"),
+        ("Insights", "/c/alpha/manage/insights/"),
     ):
         assert f'href="{href}"' in body and area in body
     # Only built areas are advertised, and no catch-all answers for an area that does not exist.
-    for unbuilt in ("Moderation", "Insights", "Advocacy"):
+    for unbuilt in ("Moderation", "Advocacy"):
         assert unbuilt not in body
     assert client.get("/c/alpha/manage/moderation/").status_code == 404
 

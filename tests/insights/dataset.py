@@ -79,3 +79,46 @@ def member_ids(community) -> dict[str, int]:
     with community_scope(community.pk):
         rows = Member.objects.for_community(community).filter(email__endswith="@example.org").values_list("email", "pk")
         return {email.split("@")[0]: pk for email, pk in rows}
+
+
+def busy_items(*, end, days: int, members: int = 24, seed: int = 7, prefix: str = "busy") -> list[dict]:
+    """A deterministic, busier history (threads, replies, tags, sentiment) ending on UTC date `end`, for the
+    browser test's screenshots and the query-count test's larger history. Its numbers are not checked by hand."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    channels = ["forum", "github", "discord", "slack"]
+    tags = ["billing", "api", "onboarding", "bug", "feature"]
+    result, threads = [], []
+    for offset in range(days):
+        day = datetime(end.year, end.month, end.day, 9, tzinfo=UTC) - timedelta(days=days - 1 - offset)
+        # More people join over time; everyone has a favourite channel.
+        present = max(3, members * (offset + 1) // days)
+        for n in range(rng.randint(present // 2, present + 2)):
+            who = rng.randrange(present)
+            channel = channels[who % len(channels)]
+            at = day + timedelta(minutes=rng.randrange(10 * 60))
+            item = {
+                "source": channel, "external_id": f"{prefix}-{offset}-{n}", "occurred_at": at.isoformat(),
+                "identity": {"channel": channel, "external_id": f"{prefix}{who}", "email": f"{prefix}{who}@example.net",
+                             "name": f"Member {who}"},
+                "body": "thanks, that works" if rng.random() < 0.7 else "this is broken again",
+                "sentiment": {"score": round(rng.uniform(-0.6, 0.9), 2)},
+            }  # fmt: skip
+            same_channel = [t for t in threads[-30:] if t[0] == channel]
+            if same_channel and rng.random() < 0.6:
+                item.update(kind="comment", parent_external_id=rng.choice(same_channel)[1])
+            else:
+                item.update(kind="post", title=f"Question {offset}-{n} about {rng.choice(tags)}",
+                            extra={"tags": rng.sample(tags, 2)})  # fmt: skip
+                threads.append((channel, item["external_id"]))
+            result.append(item)
+    return result
+
+
+def ingest_items(community, items_) -> list[int]:
+    with community_scope(community.pk):
+        results = activity_ingest(community=community, items=items_)
+    assert all(r["status"] in ("created", "existing") for r in results), results[:3]
+    return [r["id"] for r in results]

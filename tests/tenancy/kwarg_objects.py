@@ -17,6 +17,7 @@ KWARG_MODELS: dict[str, str] = {
     "reply_id": "discussions.Reply",
     "connection_id": "integrations.ChannelConnection",
     "event_id": "integrations.InboxEvent",
+    "share_id": "insights.DashboardShare",
 }
 
 # kwargs that are not object ids: a fixed value to use.
@@ -26,4 +27,5 @@ KWARG_VALUES: dict[str, str] = {
     "token": "not-a-valid-token",
     "kind": "github",  # /manage/channels/connect/<kind>/
     "metric": "activities",  # /api/v1/metrics/<metric>/
+    "block": "top_contributors",  # /c/<slug>/manage/insights/csv/<block>/
 }

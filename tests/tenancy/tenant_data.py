@@ -62,6 +62,11 @@ def _insights(community, owner_user):
     rollups_update(
         community=community, activity_ids=list(Activity.objects.for_community(community).values_list("pk", flat=True))
     )
+    from insights.models import DashboardShare
+
+    DashboardShare.objects.create(
+        community=community, label="Sentinel Bravo share", expires_at=timezone.now() + timedelta(days=7)
+    )
 
 
 def populate(community, owner_user) -> None:

@@ -159,3 +159,8 @@ def test_query_count_does_not_grow_with_history_or_range(client, loaded):
     with community_scope(loaded.a.pk):
         rollups_update(community=loaded.a, activity_ids=ids)
     assert count("start=2026-03-06&end=2026-03-06") == short
+
+
+def test_response_rate_of_a_range_without_conversations_is_null_not_an_error(client, loaded):
+    series, total, _ = _metric(client, loaded, "response_rate", "start=2025-01-01&end=2025-01-03")
+    assert total is None and [v for _, v in series] == [None, None, None]
