@@ -34,8 +34,21 @@ def django_db_setup(django_test_environment, django_db_blocker):
             cursor.execute(f'GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO "{default.settings_dict["USER"]}"')
     yield
     with django_db_blocker.unblock():
+        _end_leftover_sessions(default)
         default.close()
         owner.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def _end_leftover_sessions(default) -> None:
+    """The live server's request threads can outlive the browser's keep-alive sockets with a session open,
+    and the test database cannot be dropped while one is. End them here, once, when no test is left: ending
+    them after a test also ended the next test's own session (Playwright's event loop runs the test code in
+    another context, so "every session but mine" included it)."""
+    with default.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture

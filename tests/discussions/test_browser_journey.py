@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from community.tenancy import community_scope
 from discussions.models import PostPolicy, Space
@@ -32,16 +32,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def _end_live_server_sessions(django_db_blocker):
-    """Once, after this module's browser tests (ending them after each test killed the next test's connection)."""
-    yield
-    with django_db_blocker.unblock():
-        _close_live_server_sessions()
-
-
 @pytest.fixture
-def browser(monkeypatch, _end_live_server_sessions):
+def browser(monkeypatch):
     playwright_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -52,16 +44,6 @@ def browser(monkeypatch, _end_live_server_sessions):
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
-
-
-def _close_live_server_sessions() -> None:
-    """Request threads of the live server can outlive the browser's keep-alive sockets with a database session
-    open; end those (same role, this test database only) so the test database can be dropped afterwards."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()"
-        )
 
 
 def _sign_in(browser, live_server, email):

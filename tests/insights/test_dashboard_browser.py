@@ -9,7 +9,7 @@ import pytest
 from community.tenancy import community_scope
 from insights.services.conversations import conversations_update
 from insights.services.rollups import rollups_update
-from tests.discussions.test_browser_journey import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, _close_live_server_sessions
+from tests.discussions.test_browser_journey import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.factories import PASSWORD, make_community, make_user
 from tests.insights import dataset
 
@@ -29,7 +29,7 @@ PAINTED = """(name) => {
 
 
 @pytest.fixture
-def browser(monkeypatch, django_db_blocker):
+def browser(monkeypatch):
     import os
 
     if not os.path.exists(CHROMIUM):
@@ -43,8 +43,6 @@ def browser(monkeypatch, django_db_blocker):
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
-    with django_db_blocker.unblock():
-        _close_live_server_sessions()
 
 
 def _page(browser, live_server, width):
