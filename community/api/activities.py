@@ -29,6 +29,14 @@ class SentimentSerializer(serializers.Serializer):
     analyser = serializers.CharField(help_text='"<name>@<version>" of what scored it; "source@1": the source did.')
 
 
+class ModerationSerializer(serializers.Serializer):
+    spam = serializers.FloatField(help_text="0 … 1; spam when ≥ 0.5 (text, the author's trust, duplicates, velocity).")
+    toxicity = serializers.FloatField(help_text="0 … 1.")
+    status = serializers.ChoiceField(choices=["published", "flagged", "held", "removed"])
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why, in short codes (spam, links…).")
+    scorer = serializers.CharField(help_text='"<name>@<version>" of what scored it ("+"-joined when several did).')
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     """Output only; `member` is null once the member was erased."""
 
@@ -58,8 +66,6 @@ class ActivitySerializer(serializers.ModelSerializer):
             "parent_external_id",
             "sentiment",
             "language",
-            "moderation_status",
-            "moderation_score",
             "moderation",
             "extra",
             "created_at",
@@ -72,8 +78,18 @@ class ActivitySerializer(serializers.ModelSerializer):
             return None
         return {"score": activity.sentiment, "label": activity.sentiment_label, "analyser": activity.sentiment_analyser}
 
-    def get_moderation(self, activity) -> dict:
-        return {"status": activity.moderation_status, "score": activity.moderation_score}
+    @extend_schema_field(ModerationSerializer(allow_null=True))
+    def get_moderation(self, activity) -> dict | None:
+        """Null until the worker screened it (seconds after arrival)."""
+        if not activity.moderation_scorer:
+            return None
+        return {
+            "spam": activity.moderation_spam,
+            "toxicity": activity.moderation_toxicity,
+            "status": activity.moderation_status,
+            "reasons": list(activity.moderation_reasons or []),
+            "scorer": activity.moderation_scorer,
+        }
 
 
 class IdentityInputSerializer(serializers.Serializer):
@@ -152,6 +168,7 @@ def activity_filters(params) -> dict:
         "until": params.get("until") or params.get("to") or params.get("occurred_before"),
         "q": params.get("q") or params.get("search"),
         "sentiment": params.get("sentiment"),
+        "moderation_status": params.get("moderation_status"),
     }
 
 
@@ -164,6 +181,10 @@ FILTER_PARAMETERS = [
     OpenApiParameter("until", str, description="Date or date-time (inclusive); alias `to`."),
     OpenApiParameter("q", str, description="Full-text search of title and body; alias `search`."),
     OpenApiParameter("sentiment", str, enum=["positive", "neutral", "negative"], description="The sentiment label."),
+    OpenApiParameter(
+        "moderation_status", str, enum=["published", "flagged", "held", "removed", "unscreened"],
+        description="The moderation status; `unscreened`: not scored yet.",
+    ),  # fmt: skip
 ]
 
 

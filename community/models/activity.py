@@ -1,5 +1,6 @@
 """The activity stream: everything a member did on any channel, one row each, idempotent per source."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -62,8 +63,17 @@ class Activity(CommunityOwned):
     sentiment_analyser = models.CharField(max_length=64, blank=True, default="", db_default="")
     # Detected language of the text (ISO 639-1, "und" undetermined), set by the same analyser; "" until analysed.
     language = models.CharField(max_length=8, blank=True, default="", db_default="")
-    moderation_status = models.CharField(max_length=16, null=True, blank=True)
-    moderation_score = models.FloatField(null=True, blank=True)
+    # The moderation object of the API, written by the app screening new activities (moderation/): spam and
+    # toxicity (0 … 1), the status they decided (published, flagged, held; "removed" by a person), the reasons,
+    # and which scorers ("<name>@<version>", "+"-joined). Empty scorer: not screened yet (the API shows null).
+    moderation_spam = models.FloatField(null=True, blank=True)
+    moderation_toxicity = models.FloatField(null=True, blank=True)
+    moderation_status = models.CharField(max_length=16, blank=True, default="", db_default="")
+    moderation_reasons = ArrayField(models.CharField(max_length=80), default=list, blank=True, db_default=[])
+    moderation_scorer = models.CharField(max_length=80, blank=True, default="", db_default="")
+    # 64-bit simhash of the normalised text (signed, as Postgres bigint), so near-duplicates by the same author
+    # across topics and channels are found in SQL by Hamming distance; null until screened or without text.
+    text_simhash = models.BigIntegerField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     search_vector = models.GeneratedField(
@@ -82,6 +92,8 @@ class Activity(CommunityOwned):
             models.Index(fields=["community", "sentiment_label", "occurred_at"], name="activity_sentiment_occurred"),
             # Responses to a conversation: the replies whose parent is its starter (insights' response times).
             models.Index(fields=["community", "source", "parent_external_id", "occurred_at"], name="activity_parent"),
+            # `?moderation_status=` of the API and the review queue's read of held and flagged activities.
+            models.Index(fields=["community", "moderation_status", "occurred_at"], name="activity_moderation"),
             GinIndex(fields=["search_vector"], name="activity_search"),
         ]
 

@@ -10,13 +10,17 @@ from community.models.activity import SEARCH_CONFIG
 
 from .members import parse_moment
 
-ACTIVITY_FILTER_KEYS = ("member", "kind", "channel", "source", "since", "until", "q", "organization", "sentiment")
+ACTIVITY_FILTER_KEYS = ("member", "kind", "channel", "source", "since", "until", "q", "organization", "sentiment",
+                        "moderation_status")  # fmt: skip
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
+# "unscreened" is the empty status of rows the moderation listener has not scored yet.
+MODERATION_STATUSES = {"published": "published", "flagged": "flagged", "held": "held", "removed": "removed",
+                       "unscreened": ""}  # fmt: skip
 
 
 def activity_list(*, community: Community, filters: dict | None = None) -> QuerySet[Activity]:
     """Activities newest first with `member` joined; filters: member, kind, channel, source, since, until, q,
-    sentiment (a label; index `activity_sentiment_occurred`)."""
+    sentiment (a label; index `activity_sentiment_occurred`), moderation_status (index `activity_moderation`)."""
     filters = filters or {}
     qs = Activity.objects.for_community(community).select_related("member")
     if filters.get("member"):
@@ -33,6 +37,12 @@ def activity_list(*, community: Community, filters: dict | None = None) -> Query
         if filters["sentiment"] not in SENTIMENT_LABELS:
             raise ServiceError("sentiment: expected positive, neutral or negative.", field="sentiment")
         qs = qs.filter(sentiment_label=filters["sentiment"])
+    if filters.get("moderation_status"):
+        if filters["moderation_status"] not in MODERATION_STATUSES:
+            raise ServiceError(
+                "moderation_status: expected " + ", ".join(MODERATION_STATUSES) + ".", field="moderation_status"
+            )
+        qs = qs.filter(moderation_status=MODERATION_STATUSES[filters["moderation_status"]])
     since = parse_moment(filters.get("since"))
     until = parse_moment(filters.get("until"), end=True)
     if since:
