@@ -182,9 +182,11 @@ FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Full-text search of title and body; alias `search`."),
     OpenApiParameter("sentiment", str, enum=["positive", "neutral", "negative"], description="The sentiment label."),
     OpenApiParameter(
-        "moderation_status", str, enum=["published", "flagged", "held", "removed", "unscreened"],
+        "moderation_status",
+        str,
+        enum=["published", "flagged", "held", "removed", "unscreened"],
         description="The moderation status; `unscreened`: not scored yet.",
-    ),  # fmt: skip
+    ),
 ]
 
 

@@ -3,6 +3,7 @@ and de-obfuscation (accents, leetspeak, spacing, repeated letters) for the toxic
 
 import hashlib
 import html
+import itertools
 import re
 import unicodedata
 
@@ -39,14 +40,13 @@ def links_and_mentions(text: str) -> tuple[int, int]:
 
 
 def _shingles(text: str) -> set[str]:
+    # Words and word pairs: on comment-length text, 3-shingles move too many bits for one changed word.
     words = re.findall(r"\w+", placeholders(text).lower())
-    if len(words) < 3:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
 def simhash(text: str) -> int | None:
-    """64-bit simhash of word 3-shingles, as a signed integer (a Postgres bigint); None when there is no word.
+    """64-bit simhash of words and word pairs, as a signed integer (a Postgres bigint); None when there is no word.
 
     Two texts a few words apart land a few bits apart; the listener counts an author's earlier texts within
     DUPLICATE_BITS of a new one in SQL (`bit_count`)."""
@@ -66,7 +66,7 @@ LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"
                       "$": "s", "!": "i", "|": "i", "+": "t", "€": "e", "(": "c"})  # fmt: skip
 SEPARATED = re.compile(r"\b(?:\w[\s.*_\-~]+){2,}\w\b")  # f u c k, f.u.c.k, f-u-c-k
 REPEATS = re.compile(r"(\w)\1{2,}")
-FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
+FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "\u0131": "i"})
 JOINED = "\x00"  # marks a run of single letters joined again, so the lexicon may match inside it
 
 

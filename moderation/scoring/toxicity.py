@@ -48,7 +48,7 @@ def toxicity(text: str) -> tuple[float, list[str]]:
     weight, targeted = 0.0, False
     for run in RUN.finditer(plain):
         for match in INSIDE.finditer(run.group(1)):
-            weight += LEXICON.get(match.group(), None) or _term(match.group())
+            weight += LEXICON.get(match.group()) or _term(match.group())
             targeted = targeted or bool(re.match(r"(?:you|u|ur)", run.group(1)))
     plain = RUN.sub(" ", plain)
     for match in PATTERN.finditer(plain):

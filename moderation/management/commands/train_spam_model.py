@@ -11,7 +11,7 @@ from moderation.scoring import spam, spam_model
 from moderation.scoring.base import ScoreInput
 from moderation.scoring.text import simhash
 
-DUPLICATE_BITS = 3
+DUPLICATE_BITS = 6
 
 
 def duplicates_by_author(corpus: spam_model.Corpus) -> list[int]:
