@@ -11,6 +11,9 @@ from community.models import ApiKey, Community, Member, Role
 
 RANK = {Role.OWNER: 50, Role.ADMIN: 40, Role.MANAGER: 30, Role.MODERATOR: 20, Role.MEMBER: 10}
 VISITOR = 0  # anonymous or signed-in non-member; reads public communities only
+# A member carrying this tag is read-only: the registry's `silenced_actions` are refused to them. A tag, because the
+# member row is already loaded for every request, so the rule costs no query (moderation's silence sets and lifts it).
+SILENCED_TAG = "silenced"
 
 # action -> (lowest role, api-key scope). VISITOR actions still need a public community or membership.
 # The core's actions, registered by CommunityConfig.ready(); each app registers its own (community/registry.py).
@@ -74,6 +77,8 @@ def can(actor: Actor, action: str) -> bool:
     lowest_role, scope = action_rule(action)
     if actor.api_key is not None:
         return scope is not None and actor.api_key.is_active and actor.api_key.allows(scope)
+    if actor.member is not None and SILENCED_TAG in (actor.member.tags or ()) and action in registry.silenced_actions():
+        return False
     if lowest_role == VISITOR:
         return actor.community.is_public or actor.is_member
     return actor.rank >= lowest_role

@@ -50,6 +50,9 @@ class AppContribution:
     # Dotted paths of `panel(request) -> str` (rendered HTML) shown on the community settings page, each posting to
     # its app's own URL: how an app offers a setting of its own (insights: the time zone) without the core naming it.
     settings_panels: tuple[str, ...] = ()
+    # Actions a silenced member (policy.SILENCED_TAG among their tags) loses while keeping their membership: a
+    # moderation sanction names the posting actions of other apps without the core naming any of them.
+    silenced_actions: tuple[str, ...] = ()
 
 
 class RegistryError(Exception):
@@ -108,6 +111,10 @@ def api_url_includes() -> list[str]:
 
 def root_url_includes() -> list[tuple[str, str]]:
     return [pair for c in _contributions.values() for pair in c.root_urls]
+
+
+def silenced_actions() -> frozenset[str]:
+    return frozenset(action for c in _contributions.values() for action in c.silenced_actions)
 
 
 def activity_listeners() -> list[str]:

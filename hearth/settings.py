@@ -127,6 +127,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "discussions-publish-scheduled": {"task": "discussions.publish_due_fanout", "schedule": 60.0},
     # Fan-out: lists due connections across communities (logged bypass) and enqueues each one's sync.
     "integrations-poll-due": {"task": "integrations.poll_due_connections", "schedule": 60.0},
+    # Lifts silences and suspensions whose period ended (fan-out per community, like the others).
+    "moderation-expire-sanctions": {"task": "moderation.expire_sanctions_fanout", "schedule": 60.0},
     "discussions-daily-digest": {
         "task": "discussions.digest_fanout",
         "schedule": crontab(hour=7, minute=0),

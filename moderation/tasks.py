@@ -1,9 +1,37 @@
-"""Celery tasks of moderation: every new activity is screened for spam and toxicity seconds after it commits."""
+"""Moderation tasks: every new activity screened for spam and toxicity seconds after it commits, and the beat
+that lifts sanctions whose period ended, fanned out per community."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from community.models import Community
-from community.tenancy import scoped_task
+from community.tenancy import scoped_task, unscoped
+
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(name="moderation.expire_sanctions", **TASK_OPTIONS)
+@scoped_task
+def expire_sanctions_task(community_id: int) -> list[int]:
+    from .services.sanctions import sanctions_expire
+
+    return sanctions_expire(community=Community.objects.get(pk=community_id))
+
+
+@shared_task(name="moderation.expire_sanctions_fanout", **TASK_OPTIONS)
+def expire_sanctions_fanout_task() -> int:
+    """Beat: one expiry task per community with a sanction whose period ended (lifting is idempotent)."""
+    from .models import Sanction
+
+    with unscoped("beat fan-out: communities with sanctions due to end"):
+        community_ids = list(
+            Sanction.objects.filter(lifted_at__isnull=True, ends_at__lte=timezone.now())
+            .values_list("community_id", flat=True)
+            .distinct()
+        )
+    for community_id in community_ids:
+        expire_sanctions_task.delay(community_id)
+    return len(community_ids)
 
 
 @shared_task(

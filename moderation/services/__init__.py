@@ -1,1 +1,1 @@
-"""Services of moderation."""
+"""Moderation's writers: queue items and their actions, flags, sanctions, appeals, guidelines, the log."""

@@ -1,0 +1,14 @@
+"""Moderation API routes, included into `api_v1` (so at /api/v1/moderation/… and /api/v1/c/<slug>/moderation/…)."""
+
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("moderation/queue", views.QueueItemViewSet, basename="moderation-queue")
+router.register("moderation/flags", views.FlagViewSet, basename="moderation-flag")
+router.register("moderation/sanctions", views.SanctionViewSet, basename="moderation-sanction")
+router.register("moderation/appeals", views.AppealViewSet, basename="moderation-appeal")
+router.register("moderation/log", views.LogViewSet, basename="moderation-log")
+
+urlpatterns = router.urls

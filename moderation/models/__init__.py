@@ -1,0 +1,21 @@
+"""Moderation models: the review queue and flags, sanctions and appeals, the append-only log, guideline acceptances."""
+
+from .guidelines import GuidelinesAcceptance
+from .log import LogEntry
+from .queue import Flag, FlagOutcome, FlagReason, ItemStatus, QueueItem, SubjectKind
+from .sanction import Appeal, AppealStatus, Sanction, SanctionKind
+
+__all__ = [
+    "Appeal",
+    "AppealStatus",
+    "Flag",
+    "FlagOutcome",
+    "FlagReason",
+    "GuidelinesAcceptance",
+    "ItemStatus",
+    "LogEntry",
+    "QueueItem",
+    "Sanction",
+    "SanctionKind",
+    "SubjectKind",
+]

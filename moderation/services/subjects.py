@@ -1,0 +1,98 @@
+"""What a queue item points at (a topic, a reply, a channel activity, an appeal): its snapshot and the content actions.
+
+The forum's own services do the work (topic_delete, reply_delete, topic_moderate, visibility); a channel activity
+has no visibility of its own here, so a decision on it is recorded in the queue and the log only.
+"""
+
+from dataclasses import dataclass
+
+from community.errors import ServiceError
+from community.models import Activity, Community
+from community.policy import Actor
+from discussions.models import Reply, Topic
+from discussions.services import replies as reply_services
+from discussions.services import topics as topic_services
+from discussions.services import visibility
+
+from ..models import Appeal, SubjectKind
+
+EXCERPT = 2000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    author_id: int | None
+    title: str
+    excerpt: str
+    url: str
+
+
+def _topic(community: Community, subject_id: int) -> Topic:
+    topic = Topic.objects.for_community(community).filter(pk=subject_id).first()
+    if topic is None:
+        raise ServiceError("No such topic.", code="not_found", field="subject_id")
+    return topic
+
+
+def _reply(community: Community, subject_id: int) -> Reply:
+    reply = Reply.objects.for_community(community).filter(pk=subject_id).select_related("topic").first()
+    if reply is None:
+        raise ServiceError("No such reply.", code="not_found", field="subject_id")
+    return reply
+
+
+def snapshot(*, community: Community, subject_kind: str, subject_id: int) -> Snapshot:
+    if subject_kind == SubjectKind.TOPIC:
+        topic = _topic(community, subject_id)
+        return Snapshot(topic.author_id, topic.title, topic.body[:EXCERPT], f"/c/{community.slug}/d/t/{topic.pk}/")
+    if subject_kind == SubjectKind.REPLY:
+        reply = _reply(community, subject_id)
+        url = f"/c/{community.slug}/d/t/{reply.topic_id}/#r{reply.position}"
+        return Snapshot(reply.author_id, f"Reply in: {reply.topic.title}", reply.body[:EXCERPT], url)
+    if subject_kind == SubjectKind.ACTIVITY:
+        activity = Activity.objects.for_community(community).filter(pk=subject_id).first()
+        if activity is None:
+            raise ServiceError("No such activity.", code="not_found", field="subject_id")
+        title = activity.title or f"{activity.kind} on {activity.channel}"
+        return Snapshot(activity.member_id, title[:200], activity.body[:EXCERPT], activity.url)
+    if subject_kind == SubjectKind.APPEAL:
+        appeal = Appeal.objects.for_community(community).filter(pk=subject_id).select_related("sanction").first()
+        if appeal is None:
+            raise ServiceError("No such appeal.", code="not_found", field="subject_id")
+        title = f"Appeal against: {appeal.sanction.get_kind_display()}"
+        return Snapshot(appeal.member_id, title, appeal.body[:EXCERPT], "")
+    raise ServiceError(f"Unknown subject kind {subject_kind!r}.", field="subject_kind")
+
+
+def content_show(*, community: Community, subject_kind: str, subject_id: int, visible: bool) -> bool:
+    """Hide or show a forum post without a person's permission check (the caller decided); False: nothing to do."""
+    if subject_kind == SubjectKind.TOPIC:
+        visibility.topic_visibility_set(community=community, topic=_topic(community, subject_id), visible=visible)
+        return True
+    if subject_kind == SubjectKind.REPLY:
+        visibility.reply_visibility_set(community=community, reply=_reply(community, subject_id), visible=visible)
+        return True
+    return False
+
+
+def content_remove(*, community: Community, actor: Actor, subject_kind: str, subject_id: int) -> bool:
+    """A moderator's removal: the forum's own delete services, under the forum's permission rule."""
+    if subject_kind == SubjectKind.TOPIC:
+        topic_services.topic_delete(community=community, actor=actor, topic=_topic(community, subject_id))
+        return True
+    if subject_kind == SubjectKind.REPLY:
+        reply_services.reply_delete(community=community, actor=actor, reply=_reply(community, subject_id))
+        return True
+    return False
+
+
+def topic_lock(*, community: Community, actor: Actor, subject_kind: str, subject_id: int) -> int:
+    """Lock the topic of a topic or a reply; the topic's id."""
+    if subject_kind == SubjectKind.TOPIC:
+        topic = _topic(community, subject_id)
+    elif subject_kind == SubjectKind.REPLY:
+        topic = _reply(community, subject_id).topic
+    else:
+        raise ServiceError("Only forum posts have a topic to lock.", code="conflict")
+    topic_services.topic_moderate(community=community, actor=actor, topic=topic, locked=True)
+    return topic.pk

@@ -1,0 +1,1 @@
+"""Moderation pages: the staff queue, sanctions and log in the dashboard; flags, notices and guidelines for members."""
