@@ -118,7 +118,8 @@ def queue_item_open(
     return item
 
 
-def _claim_q(actor: Actor, now) -> Q:
+def claim_free_q(actor: Actor, now) -> Q:
+    """Items this actor may act on: unclaimed, claimed by them, or with an expired claim."""
     free = Q(claimed_by__isnull=True) | Q(claimed_until__lt=now)
     if actor.member is not None and actor.api_key is None:
         free |= Q(claimed_by=actor.member)
@@ -140,7 +141,7 @@ def queue_item_claim(*, community: Community, actor: Actor, item: QueueItem) -> 
     won = (
         QueueItem.objects.for_community(community)
         .filter(pk=item.pk, status=ItemStatus.OPEN)
-        .filter(_claim_q(actor, now))
+        .filter(claim_free_q(actor, now))
         .update(claimed_by=actor.member, claimed_until=until)
     )
     if not won:
@@ -175,7 +176,7 @@ def queue_item_act(*, community: Community, actor: Actor, item: QueueItem, actio
         if status is None:
             # Locking leaves the item open for a decision, but only its holder (or nobody) may lock.
             won = QueueItem.objects.for_community(community).filter(pk=item.pk, status=ItemStatus.OPEN)
-            won = won.filter(_claim_q(actor, now)).update(
+            won = won.filter(claim_free_q(actor, now)).update(
                 claimed_by=member, claimed_until=now + timedelta(minutes=CLAIM_MINUTES)
             )
         else:
@@ -183,7 +184,7 @@ def queue_item_act(*, community: Community, actor: Actor, item: QueueItem, actio
             won = (
                 QueueItem.objects.for_community(community)
                 .filter(pk=item.pk, status=ItemStatus.OPEN)
-                .filter(_claim_q(actor, now))
+                .filter(claim_free_q(actor, now))
                 .update(
                     status=status, resolved_at=now, resolved_by=member, claimed_by=None, claimed_until=None,
                     content_hidden=hidden,

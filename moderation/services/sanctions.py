@@ -18,7 +18,7 @@ from community.policy import SILENCED_TAG, Actor, can, can_act_on
 
 from ..models import Appeal, AppealStatus, ItemStatus, QueueItem, Sanction, SanctionKind, SubjectKind
 from .log import actor_label, log_record
-from .queue import queue_item_open
+from .queue import claim_free_q, queue_item_open
 
 MAX_DAYS = 3650
 STATUS_OF = {SanctionKind.SUSPEND: MemberStatus.SUSPENDED, SanctionKind.BAN: MemberStatus.BANNED}
@@ -184,17 +184,21 @@ def appeal_decide(*, community: Community, actor: Actor, appeal: Appeal, grant: 
     now = timezone.now()
     member = actor.member if actor.api_key is None else None
     with transaction.atomic():
+        # The queue item first, by the queue's conditional update: of two moderators deciding at once, or one
+        # deciding while another holds the item, one wins and the other changes nothing.
+        items = QueueItem.objects.for_community(community).filter(
+            subject_kind=SubjectKind.APPEAL, subject_id=appeal.pk, status=ItemStatus.OPEN
+        )
+        if items.exists() and not items.filter(claim_free_q(actor, now)).update(
+            status=ItemStatus.APPROVED if grant else ItemStatus.REJECTED, resolved_at=now, resolved_by=member,
+            claimed_by=None, claimed_until=None,
+        ):  # fmt: skip
+            raise ServiceError("Someone else is reviewing this appeal.", code="conflict")
         if not Appeal.objects.for_community(community).filter(pk=appeal.pk, status=AppealStatus.OPEN).update(
             status=AppealStatus.GRANTED if grant else AppealStatus.DENIED,
             outcome_note=(note or "").strip(), decided_by=member, decided_at=now,
         ):  # fmt: skip
             raise ServiceError("This appeal was already decided.", code="conflict")
-        QueueItem.objects.for_community(community).filter(
-            subject_kind=SubjectKind.APPEAL, subject_id=appeal.pk, status=ItemStatus.OPEN
-        ).update(
-            status=ItemStatus.APPROVED if grant else ItemStatus.REJECTED, resolved_at=now, resolved_by=member,
-            claimed_by=None, claimed_until=None,
-        )  # fmt: skip
         if grant and sanction.is_active:
             _lift(community, sanction, actor, "appeal granted")
         appeal.refresh_from_db()

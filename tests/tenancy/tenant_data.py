@@ -69,6 +69,36 @@ def _insights(community, owner_user):
     )
 
 
+@builder
+def _moderation(community, owner_user):
+    """B's queue (a flagged topic, an appeal), a sanction and its log: A's moderators must reach none of it."""
+    from community.models import Member
+    from discussions.models import Topic
+    from moderation.models import Appeal, Flag, LogEntry, QueueItem, Sanction
+
+    member = Member.objects.for_community(community).order_by("pk").first()
+    topic = Topic.objects.for_community(community).order_by("pk").first()
+    item = QueueItem.objects.create(
+        community=community, subject_kind="topic", subject_id=topic.pk, source="flag", author=member,
+        title="Sentinel Bravo Topic", excerpt="SENTINEL-B-TOPIC", flag_count=1, priority=1,
+    )  # fmt: skip
+    Flag.objects.create(
+        community=community, subject_kind="topic", subject_id=topic.pk, reporter=member, reason="spam", item=item,
+        note="SENTINEL-B-FLAG",
+    )  # fmt: skip
+    sanction = Sanction.objects.create(
+        community=community, member=member, kind="warn", reason="SENTINEL-B-SANCTION", issued_by_label="Sentinel"
+    )
+    appeal = Appeal.objects.create(community=community, sanction=sanction, member=member, body="SENTINEL-B-APPEAL")
+    QueueItem.objects.create(
+        community=community, subject_kind="appeal", subject_id=appeal.pk, source="appeal", author=member,
+        excerpt="SENTINEL-B-APPEAL",
+    )  # fmt: skip
+    LogEntry.objects.create(
+        community=community, actor_label="Sentinel", action="sanction.warn", reason="SENTINEL-B-LOG"
+    )
+
+
 def populate(community, owner_user) -> None:
     for fn in BUILDERS:
         fn(community, owner_user)
