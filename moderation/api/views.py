@@ -58,9 +58,8 @@ class QueueItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Communi
 
     def scoped_queryset(self, community):
         params = _params(self)
-        status_ = _choice(params, "status", ItemStatus.values) or ItemStatus.OPEN
-        if params.get("status") == "all":
-            status_ = None
+        status_ = None if params.get("status") == "all" else _choice(params, "status", ItemStatus.values)
+        status_ = status_ or (None if params.get("status") == "all" else ItemStatus.OPEN)
         kind = _choice(params, "kind", SubjectKind.values)
         return selectors.queue_list(community=community, status=status_, kind=kind)
 
