@@ -9,7 +9,6 @@ from discussions.models import PostPolicy, Space, Topic
 from moderation.models import Appeal, ItemStatus, QueueItem
 from tests.discussions.test_browser_journey import (  # noqa: F401  (fixtures)
     ARTIFACTS,
-    _end_live_server_sessions,
     _sign_in,
     browser,
     pytestmark,

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def _open(m, kind="topic", pk=None, spam=0.9):
     with community_scope(m.a.pk):
-        return queue_item_open(community=m.a, subject_kind=kind, subject_id=pk or m.topic.pk, spam=spam, reasons=["links"])
+        return queue_item_open(
+            community=m.a, subject_kind=kind, subject_id=pk or m.topic.pk, spam=spam, reasons=["links"]
+        )
 
 
 def _item(item):
