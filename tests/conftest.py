@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from hearth.celery import app as celery_app
 from tests.factories import make_world
 
 
@@ -67,3 +68,12 @@ def _fresh_cache_namespace(settings):
 def _emails_in_memory(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in the test process when sent (and their errors propagate): the worker's half of a flow."""
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
+    yield celery_app
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous

@@ -16,6 +16,8 @@ class Invitation(CommunityOwned):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker once the mail server took the message: a retried or re-delivered task sends nothing twice.
+    email_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["community", "created_at"], name="invitation_created")]

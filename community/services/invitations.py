@@ -12,6 +12,7 @@ from django.utils import timezone
 from community.errors import ServiceError
 from community.models import Community, Invitation, Member, MemberStatus, Role
 from community.policy import RANK, Actor, can
+from community.task_queue import enqueue_on_commit
 
 from .communities import display_name_for
 
@@ -54,18 +55,38 @@ def invitation_create(*, community: Community, actor: Actor, email: str, role: s
             )
     except IntegrityError:
         raise ServiceError(f"{email} has an open invitation already.", code="conflict", field="email") from None
-    invitation.community = community
-    link = invitation_url(invitation)
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You're invited to {community.name} on Hearth",
-            message=f"You have been invited to join {community.name} as {invitation.get_role_display()}.\n\n"
-            f"Accept within {INVITATION_DAYS} days: {link}\n",
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
+    # The mail goes from the worker, with retries: an unreachable mail server once made this request a 500.
+    enqueue_on_commit("community.send_invitation", community.pk, invitation.pk)
     return invitation
+
+
+def invitation_email_send(*, community: Community, invitation_id: int) -> bool:
+    """Mail the invitation once (the worker's half of `invitation_create`); False when there is nothing to send.
+
+    The row is locked for the send, so two deliveries of the task cannot both mail; a mail-server error propagates,
+    the transaction rolls back and the task retries. Revoked, accepted and expired invitations are not mailed.
+    """
+    invitation = Invitation.objects.for_community(community).select_for_update().filter(pk=invitation_id).first()
+    now = timezone.now()
+    if (
+        invitation is None
+        or invitation.email_sent_at is not None
+        or invitation.revoked_at is not None
+        or invitation.accepted_at is not None
+        or invitation.expires_at <= now
+    ):
+        return False
+    invitation.community = community
+    send_mail(
+        subject=f"You're invited to {community.name} on Hearth",
+        message=f"You have been invited to join {community.name} as {invitation.get_role_display()}.\n\n"
+        f"Accept within {INVITATION_DAYS} days: {invitation_url(invitation)}\n",
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    invitation.email_sent_at = now
+    invitation.save(update_fields=["email_sent_at"])
+    return True
 
 
 def invitation_revoke(*, community: Community, actor: Actor, invitation: Invitation) -> Invitation:

@@ -23,7 +23,9 @@ def test_password_reset_link_ignores_a_poisoned_host_header(client, world):
 
 
 @override_settings(ALLOWED_HOSTS=[EVIL, "testserver"], HEARTH_BASE_URL=BASE)
-def test_invitation_link_ignores_a_poisoned_host_header(client, world, django_capture_on_commit_callbacks):
+def test_invitation_link_ignores_a_poisoned_host_header(
+    client, world, django_capture_on_commit_callbacks, eager_celery
+):
     client.force_login(world.alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/c/alpha/manage/invitations/", {"email": "dora@example.com", "role": "member"}, HTTP_HOST=EVIL)

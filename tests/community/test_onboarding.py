@@ -31,7 +31,9 @@ def test_taken_address_is_an_error_on_the_form(client, world):
     assert "is taken" in response.content.decode()
 
 
-def test_admin_invites_by_email_and_the_invitee_accepts(client, world, django_capture_on_commit_callbacks):
+def test_admin_invites_by_email_and_the_invitee_accepts(
+    client, world, django_capture_on_commit_callbacks, eager_celery
+):
     client.force_login(world.alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/c/alpha/manage/invitations/", {"email": "dora@example.com", "role": "moderator"})
@@ -48,7 +50,7 @@ def test_admin_invites_by_email_and_the_invitee_accepts(client, world, django_ca
     assert client.post(link).status_code == 400  # used once only
 
 
-def test_invitation_for_someone_else_is_refused(client, world, django_capture_on_commit_callbacks):
+def test_invitation_for_someone_else_is_refused(client, world, django_capture_on_commit_callbacks, eager_celery):
     client.force_login(world.alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/c/alpha/manage/invitations/", {"email": "dora@example.com", "role": "member"})
@@ -59,7 +61,7 @@ def test_invitation_for_someone_else_is_refused(client, world, django_capture_on
     assert "dora@example.com" in response.content.decode()
 
 
-def test_tampered_invitation_link_is_a_404(client, world, django_capture_on_commit_callbacks):
+def test_tampered_invitation_link_is_a_404(client, world, django_capture_on_commit_callbacks, eager_celery):
     client.force_login(world.alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/c/alpha/manage/invitations/", {"email": "dora@example.com", "role": "member"})

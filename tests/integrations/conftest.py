@@ -10,7 +10,6 @@ import pytest
 
 from community.policy import Actor
 from community.tenancy import community_scope
-from hearth.celery import app as celery_app
 from integrations import http
 from integrations.services.connections import connection_create
 from tests.factories import owner_of
@@ -82,14 +81,6 @@ def slack_headers(signing_secret: str, body: bytes, timestamp: int | None = None
     basestring = f"v0:{timestamp}:".encode() + body
     signature = "v0=" + hmac.new(signing_secret.encode(), basestring, hashlib.sha256).hexdigest()
     return {"HTTP_X_SLACK_REQUEST_TIMESTAMP": str(timestamp), "HTTP_X_SLACK_SIGNATURE": signature}
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield celery_app
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture

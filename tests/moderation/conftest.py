@@ -1,5 +1,4 @@
-"""Moderation fixtures: the forum world (tests/discussions) plus a moderator, posts by bob, helpers, and Celery
-run eagerly so listeners screen in the test process."""
+"""Moderation fixtures: the forum world (tests/discussions) plus a moderator, posts by bob, and helpers."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +9,6 @@ from django.utils import timezone
 from community.models import Member, Role
 from community.tenancy import community_scope
 from discussions.models import Reply, Topic
-from hearth.celery import app as celery_app
 from tests.discussions.conftest import Forum, forum, in_a  # noqa: F401  (fixtures)
 from tests.factories import add_member, make_user
 
@@ -65,11 +63,3 @@ def mod(forum):  # noqa: F811
 def scoped(mod):
     with community_scope(mod.a.pk):
         yield mod
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield celery_app
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
