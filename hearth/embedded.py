@@ -272,6 +272,9 @@ def stop_started(servers: Servers) -> None:
 def child_env(servers: Servers) -> dict[str, str]:
     env = dict(os.environ)
     env.update(servers.env)
+    # Tells settings this is a developer machine (dev SECRET_KEY allowed, no HTTPS redirect), for `run` and for
+    # `exec` alike: `exec -- manage.py ...` once failed on a missing SECRET_KEY that `run` did not need.
+    env.setdefault("HEARTH_LOCAL", "1")
     return env
 
 
@@ -412,8 +415,6 @@ def cmd_run(_args) -> int:
     try:
         servers = ensure_servers()
         env = child_env(servers)
-        # Tells settings this is a developer machine: dev SECRET_KEY allowed, no HTTPS redirect.
-        env.setdefault("HEARTH_LOCAL", "1")
         port = pick_port()
         # Links in emails (which the console backend prints here) point at this server.
         env.setdefault("HEARTH_BASE_URL", f"http://127.0.0.1:{port}")
