@@ -1,10 +1,10 @@
 """Reads of connected channels. Checked fetches raise 404 alike for missing and other communities' rows."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, OuterRef, QuerySet, Subquery, When
 from django.http import Http404
 
 from community.models import Community
-from integrations.models import ChannelConnection, InboxEvent, InboxStatus, SyncRun
+from integrations.models import ChannelConnection, ChannelRemoval, InboxEvent, InboxStatus, SyncRun
 
 
 def connection_list(*, community: Community) -> QuerySet[ChannelConnection]:
@@ -40,3 +40,24 @@ def access_inbox_event(*, community: Community, connection: ChannelConnection, e
 
 def failed_inbox(*, community: Community, connection: ChannelConnection) -> QuerySet[InboxEvent]:
     return inbox_list(community=community, connection=connection, status=InboxStatus.FAILED)
+
+
+def removal_for_activity(*, community: Community, activity_id: int) -> ChannelRemoval | None:
+    """The platform-side removal asked for an activity, with its connection (for the platform's name)."""
+    return (
+        ChannelRemoval.objects.for_community(community)
+        .filter(activity_id=activity_id)
+        .select_related("connection")
+        .first()
+    )
+
+
+def removal_annotations(*, community: Community, kind_field: str, kind: str, id_field: str) -> dict:
+    """Annotations naming the platform-side removal of a row that points at an activity (`kind_field` = `kind`,
+    `id_field` its id), one subquery each, so a list of such rows costs no query per row."""
+    removal = ChannelRemoval.objects.filter(community_id=community.pk, activity_id=OuterRef(id_field))
+
+    def value(field: str):
+        return Case(When(**{kind_field: kind}, then=Subquery(removal.values(field)[:1])), default=None)
+
+    return {"channel_removal_status": value("status"), "channel_removal_error": value("error")}

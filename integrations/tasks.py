@@ -19,6 +19,7 @@ logger = logging.getLogger("hearth.integrations")
 SYNC_LOCK_SECONDS = 15 * 60
 STALE_AFTER = timedelta(minutes=5)  # a received event this old lost its task (worker crash, broker loss)
 FAN_OUT_LIMIT = 500
+REMOVAL_RETRIES = 10  # a platform down or limiting us for longer than about ten minutes: a person looks
 
 
 def _redis() -> redis.Redis:
@@ -113,3 +114,18 @@ def check_connection_task(community_id: int, connection_id: int) -> bool | None:
     from integrations.services.connections import connection_check_run
 
     return connection_check_run(community_id=community_id, connection_id=connection_id)
+
+
+@shared_task(name="integrations.remove_channel_content", bind=True, acks_late=True, reject_on_worker_lost=True)
+def remove_channel_content_task(self, community_id: int, removal_id: int) -> str:
+    """Not `scoped_task`: the platform call must not hold a transaction (the service scopes its own queries)."""
+    from integrations.services.removals import channel_removal_perform
+
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        return "skipped"
+    last_try = self.request.retries >= REMOVAL_RETRIES
+    outcome = channel_removal_perform(community=community, removal_id=removal_id, last_try=last_try)
+    if outcome.retry_in:
+        raise self.retry(countdown=outcome.retry_in, max_retries=REMOVAL_RETRIES)
+    return outcome.status

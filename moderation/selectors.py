@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from community.models import Community, Member
+from integrations.selectors import removal_annotations
 
 from .models import Appeal, Flag, GuidelinesAcceptance, ItemStatus, LogEntry, QueueItem, Sanction
 
@@ -18,8 +19,8 @@ def _count(qs) -> Coalesce:
 
 
 def queue_list(*, community: Community, status: str | None = ItemStatus.OPEN, kind: str | None = None) -> QuerySet:
-    """Items by priority, with their author, holder, flags (and reporters) and the author's history beside them:
-    three queries whatever the number of items."""
+    """Items by priority, with their author, holder, flags (and reporters), the author's history and, for channel
+    activities, the removal on the platform beside them: three queries whatever the number of items."""
     qs = QueueItem.objects.for_community(community)
     if status:
         qs = qs.filter(status=status)
@@ -35,6 +36,11 @@ def queue_list(*, community: Community, status: str | None = ItemStatus.OPEN, ki
     return (
         qs.select_related("author", "claimed_by")
         .annotate(author_sanctions=_count(sanctions), author_upheld=_count(upheld))
+        .annotate(
+            **removal_annotations(
+                community=community, kind_field="subject_kind", kind="activity", id_field="subject_id"
+            )
+        )
         .prefetch_related(Prefetch("flags", queryset=flags))
         .order_by("-priority", "id")
     )

@@ -29,3 +29,13 @@ def reply_visibility_set(*, community: Community, reply: Reply, visible: bool) -
         deleted_at=reply.deleted_at, deleted_by=reply.deleted_by
     )
     return reply
+
+
+def posts_hide(*, community: Community, topic_ids: list[int], reply_ids: list[int]) -> None:
+    """Hide many posts at once (the screen held them): one UPDATE per table; posts already hidden keep their time."""
+    now = timezone.now()
+    if topic_ids:
+        Topic.objects.for_community(community).filter(pk__in=topic_ids, deleted_at__isnull=True).update(deleted_at=now)
+    if reply_ids:
+        Reply.objects.for_community(community).filter(pk__in=reply_ids, deleted_at__isnull=True).update(deleted_at=now)
+    public_pages_changed(community.pk)

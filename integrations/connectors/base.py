@@ -49,6 +49,10 @@ class UnknownEvent(ConnectorError):
     """A well-formed event we do not turn into activity: stored and skipped."""
 
 
+class NotRemovable(ConnectorError):
+    """The platform (or this kind of activity on it) cannot be removed through its API with our credentials."""
+
+
 @dataclass
 class RawEvent:
     event_type: str
@@ -126,6 +130,15 @@ class Connector:
     # --- both
     def parse(self, payload: bytes, headers: dict) -> list[dict]:
         raise NotImplementedError
+
+    # --- moderation
+    def remove(self, connection, activity) -> None:
+        """Delete `activity` (one we ingested) on the platform with the connection's credentials.
+
+        Content already gone counts as removed (a retry after a lost answer must not fail); raises `NotRemovable`
+        where the platform or this kind of activity offers no removal, and the `http` errors otherwise.
+        """
+        raise NotRemovable(f"{self.label} content cannot be removed from Hearth")
 
 
 class JsonEventConnector(Connector):

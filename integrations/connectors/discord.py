@@ -153,5 +153,20 @@ class DiscordConnector(base.JsonEventConnector):
         data = http.json_of(http.request("GET", f"{API}/users/@me", headers={"Authorization": f"Bot {token}"}))
         return f"connected as {data.get('username', 'the bot')}"
 
+    # --- moderation
+    def remove(self, connection, activity) -> None:
+        """DELETE /channels/{channel}/messages/{message}; the bot needs Manage Messages. 404: already gone."""
+        parts = activity.url.rstrip("/").split("/")
+        channel = parts[-2] if len(parts) >= 3 else ""
+        if activity.kind not in ("message", "reply") or not channel.isdigit() or not activity.external_id.isdigit():
+            raise base.NotRemovable("only Discord messages with a known channel can be removed")
+        token = connection.credentials.get("bot_token", "")
+        http.request(
+            "DELETE",
+            f"{API}/channels/{channel}/messages/{activity.external_id}",
+            headers={"Authorization": f"Bot {token}"},
+            ok_statuses=(204, 404),
+        )
+
 
 CONNECTOR = DiscordConnector()

@@ -143,5 +143,21 @@ class DiscourseConnector(base.Connector):
         data = http.json_of(http.request("GET", f"{base_url}/site/basic-info.json"))
         return f"reached {data.get('title', base_url) if isinstance(data, dict) else base_url}"
 
+    # --- moderation
+    def remove(self, connection, activity) -> None:
+        """DELETE /posts/{id}.json for a reply, /t/{id}.json for a topic (its first post); 404: already gone."""
+        base_url = connection.config.get("base_url", "").rstrip("/")
+        _host, kind, object_id = [*activity.external_id.rsplit(":", 2), "", ""][:3]
+        paths = {"post": "posts", "topic": "t"}
+        if kind not in paths or not object_id.isdigit() or not base_url:
+            raise base.NotRemovable("only Discourse topics and posts can be removed")
+        headers = {
+            "Api-Key": connection.credentials.get("api_key", ""),
+            "Api-Username": connection.config.get("api_username") or "system",
+        }
+        http.request(
+            "DELETE", f"{base_url}/{paths[kind]}/{object_id}.json", headers=headers, ok_statuses=(200, 204, 404)
+        )
+
 
 CONNECTOR = DiscourseConnector()

@@ -340,6 +340,21 @@ class GitHubConnector(base.Connector):
         data = http.json_of(http.request("GET", f"{API}/repos/{repo}", headers=headers))
         return f"connected to {data.get('full_name', repo)}"
 
+    # --- moderation
+    def remove(self, connection, activity) -> None:
+        """Delete an issue or pull-request comment (REST; 404: already gone). Issues and discussions are not
+        deletable through REST with a repository token, so they are refused rather than half-handled."""
+        kind, _, comment_id = activity.external_id.partition(":")
+        paths = {"issue_comment": "issues/comments", "review_comment": "pulls/comments"}
+        repo = connection.config.get("repo", "")
+        if kind not in paths or not comment_id.isdigit() or not repo:
+            raise base.NotRemovable("only GitHub issue and review comments can be removed")
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        headers["Authorization"] = f"Bearer {connection.credentials.get('token', '')}"
+        http.request(
+            "DELETE", f"{API}/repos/{repo}/{paths[kind]}/{comment_id}", headers=headers, ok_statuses=(204, 404)
+        )
+
 
 def _list(data) -> list:
     if not isinstance(data, list):

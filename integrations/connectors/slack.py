@@ -202,5 +202,31 @@ class SlackConnector(base.JsonEventConnector):
         data, _ = self._call(connection, "auth.test", {})
         return f"connected to {data.get('team', 'the workspace')} as {data.get('user', 'the bot')}"
 
+    # --- moderation
+    def remove(self, connection, activity) -> None:
+        """chat.delete. A workspace admin's user token deletes anyone's message; a bot token only the bot's own."""
+        parts = activity.external_id.split(":")
+        if activity.kind not in ("message", "reply") or len(parts) != 3:
+            raise base.NotRemovable("only Slack messages can be removed")
+        _team, channel, ts = parts
+        token = connection.credentials.get("bot_token", "")
+        response = http.request(
+            "POST",
+            f"{API}/chat.delete",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"channel": channel, "ts": ts},
+        )
+        data = http.json_of(response)
+        if not isinstance(data, dict):
+            raise http.BadResponse("Slack chat.delete: expected an object")
+        error = data.get("error", "unknown_error")
+        if data.get("ok") or error == "message_not_found":  # gone already: a retry after a lost answer
+            return
+        if error in AUTH_ERRORS:
+            raise http.AuthFailed(401, error)
+        if error == "ratelimited":
+            raise http.RateLimited(60)
+        raise http.BadResponse(f"Slack chat.delete: {error}")
+
 
 CONNECTOR = SlackConnector()

@@ -123,5 +123,27 @@ class TelegramConnector(base.JsonEventConnector):
         data = http.json_of(http.request("GET", f"{API}/bot{token}/getMe"))
         return f"connected as @{(data.get('result') or {}).get('username', 'bot')}"
 
+    # --- moderation
+    def remove(self, connection, activity) -> None:
+        """deleteMessage (the bot must be an admin with can_delete_messages). Telegram answers a message already
+        gone with 400 "message to delete not found", which counts as removed."""
+        chat_id, _, message_id = activity.external_id.partition(":")
+        if activity.kind not in ("message", "reply") or not message_id.isdigit():
+            raise base.NotRemovable("only Telegram messages can be removed")
+        token = connection.credentials.get("bot_token", "")
+        response = http.request(
+            "POST",
+            f"{API}/bot{token}/deleteMessage",
+            data={"chat_id": chat_id, "message_id": message_id},
+            ok_statuses=(200, 400),
+        )
+        data = http.json_of(response)
+        if not isinstance(data, dict):
+            raise http.BadResponse("Telegram deleteMessage: expected an object")
+        description = str(data.get("description", ""))
+        if data.get("ok") or "message to delete not found" in description:
+            return
+        raise http.BadResponse(f"Telegram deleteMessage: {description or 'refused'}")
+
 
 CONNECTOR = TelegramConnector()

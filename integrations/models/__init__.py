@@ -1,7 +1,17 @@
-"""Models of connected channels: connections, the raw inbox and sync history."""
+"""Models of connected channels: connections, the raw inbox, sync history and removals on the platforms."""
 
 from .connection import ChannelConnection, ConnectionStatus
 from .inbox import InboxEvent, InboxStatus
+from .removal import ChannelRemoval, RemovalStatus
 from .sync_run import SyncRun, SyncRunStatus
 
-__all__ = ["ChannelConnection", "ConnectionStatus", "InboxEvent", "InboxStatus", "SyncRun", "SyncRunStatus"]
+__all__ = [
+    "ChannelConnection",
+    "ChannelRemoval",
+    "ConnectionStatus",
+    "InboxEvent",
+    "InboxStatus",
+    "RemovalStatus",
+    "SyncRun",
+    "SyncRunStatus",
+]

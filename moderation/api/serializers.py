@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from integrations.models import RemovalStatus
+
 from ..models import FlagReason, LogEntry, SanctionKind, SubjectKind
 from ..services.queue import ACTIONS
 
@@ -53,6 +55,12 @@ class QueueItemSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     resolved_at = serializers.DateTimeField(allow_null=True)
     flags = FlagSerializer(many=True, source="flags.all")
+    channel_removal_status = serializers.ChoiceField(
+        choices=RemovalStatus.values,
+        allow_null=True,
+        help_text="For a channel activity that was removed: its deletion on the platform. Null otherwise.",
+    )
+    channel_removal_error = serializers.CharField(allow_null=True, help_text="Why the platform refused, if it did.")
 
 
 class ActSerializer(serializers.Serializer):

@@ -2,8 +2,9 @@
 community's thresholds, write the moderation object. Set-based: one read of the rows and their authors, one query
 for the author signals (near-duplicates, velocity), one vectorised scoring call, one UPDATE.
 
-Where people take over: `activities_for_review` lists what the screen held or flagged (index `activity_moderation`);
-the review queue reads it, and `screening_outcome` is the one rule that turns scores into a status.
+Where people take over: what the screen held or flagged opens queue items (`review.screened_to_queue`, held forum
+posts hidden until reviewed); `activities_for_review` lists those activities (index `activity_moderation`), and
+`screening_outcome` is the one rule that turns scores into a status.
 """
 
 import json
@@ -19,6 +20,8 @@ from community.policy import Actor
 from community.services.communities import community_update
 from moderation.scoring.base import ScoreInput, score_all, scorer_label, scorers
 from moderation.scoring.text import simhash
+
+from .review import Screened, screened_to_queue
 
 TITLE_CHARS = 500
 SETTINGS_KEY = "moderation"
@@ -127,11 +130,13 @@ SET moderation_spam = u.spam, moderation_toxicity = u.toxicity, moderation_statu
 FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[], %s::text[], %s::text[], %s::bigint[])
      AS u(id, spam, toxicity, status, reasons, scorer, h)
 WHERE a.community_id = %s AND a.id = u.id AND a.moderation_scorer = ''
+RETURNING a.id
 """
 
 
 ROW_FIELDS = ("pk", "title", "body", "member_id", "channel", "parent_external_id", "external_id", "occurred_at",
-              "member__display_name", "member__role", "member__joined_at", "member__activity_count")  # fmt: skip
+              "source", "url", "member__display_name", "member__role", "member__joined_at",
+              "member__activity_count")  # fmt: skip
 
 
 def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
@@ -185,4 +190,12 @@ def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(UPDATE_SQL, [[r[0] for r in rows], spam, toxicity, statuses, reasons,
                                     [label] * len(rows), hashes, community.pk])  # fmt: skip
-        return cursor.rowcount
+        written = {pk for (pk,) in cursor.fetchall()}
+    # Only rows this call wrote go to people: a concurrent re-delivery that lost the UPDATE opens nothing.
+    review = [
+        Screened(activity_id=r[0], source=r[8], external_id=r[6], member_id=r[3], title=r[1], body=r[2], url=r[9],
+                 status=statuses[i], reasons=json.loads(reasons[i]), spam=spam[i], toxicity=toxicity[i])
+        for i, r in enumerate(rows) if r[0] in written and statuses[i] in ("held", "flagged")
+    ]  # fmt: skip
+    screened_to_queue(community=community, rows=review, label=label)
+    return len(written)

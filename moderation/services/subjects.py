@@ -1,7 +1,8 @@
 """What a queue item points at (a topic, a reply, a channel activity, an appeal): its snapshot and the content actions.
 
-The forum's own services do the work (topic_delete, reply_delete, topic_moderate, visibility); a channel activity
-has no visibility of its own here, so a decision on it is recorded in the queue and the log only.
+The forum's own services do the work (topic_delete, reply_delete, topic_moderate, visibility). A channel activity
+has no visibility of its own here: approving or hiding it sets its `moderation_status`, removing it also asks the
+platform to delete it through the connection's credentials (integrations.services.removals, in the worker).
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from discussions.models import Reply, Topic
 from discussions.services import replies as reply_services
 from discussions.services import topics as topic_services
 from discussions.services import visibility
+from integrations.services.removals import channel_removal_request
 
 from ..models import Appeal, SubjectKind
 
@@ -72,6 +74,10 @@ def content_show(*, community: Community, subject_kind: str, subject_id: int, vi
     if subject_kind == SubjectKind.REPLY:
         visibility.reply_visibility_set(community=community, reply=_reply(community, subject_id), visible=visible)
         return True
+    if subject_kind == SubjectKind.ACTIVITY:
+        # Hearth's own record of the decision (the stream and the API show it); the platform is left as it is.
+        status = "published" if visible else "hidden"
+        return bool(Activity.objects.for_community(community).filter(pk=subject_id).update(moderation_status=status))
     return False
 
 
@@ -83,6 +89,13 @@ def content_remove(*, community: Community, actor: Actor, subject_kind: str, sub
     if subject_kind == SubjectKind.REPLY:
         reply_services.reply_delete(community=community, actor=actor, reply=_reply(community, subject_id))
         return True
+    if subject_kind == SubjectKind.ACTIVITY:
+        activities = Activity.objects.for_community(community).filter(pk=subject_id)
+        activity = activities.first()
+        if activity is None:
+            raise ServiceError("No such activity.", code="not_found", field="subject_id")
+        activities.update(moderation_status="removed")
+        return channel_removal_request(community=community, actor=actor, activity=activity) is not None
     return False
 
 

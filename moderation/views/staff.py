@@ -14,6 +14,7 @@ from community.policy import can, can_act_on
 from community.selectors import access_member
 from community.views.manage import dashboard_render
 from community.views.scoping import community_page
+from integrations.selectors import removal_for_activity
 
 from .. import selectors
 from ..models import FlagReason, ItemStatus, SanctionKind, SubjectKind
@@ -73,12 +74,16 @@ def item_detail(request, community_slug, item_id):
     appeal = None
     if item.subject_kind == SubjectKind.APPEAL:
         appeal = selectors.access_appeal(community=request.community, appeal_id=item.subject_id)
+    removal = None
+    if item.subject_kind == SubjectKind.ACTIVITY:
+        removal = removal_for_activity(community=request.community, activity_id=item.subject_id)
     history = []
     if item.author_id:
         history = list(selectors.sanction_list(community=request.community, member_id=item.author_id)[:10])
     context = {
         "item": item,
         "appeal": appeal,
+        "removal": removal,
         "history": history,
         "actions": queue_services.ACTIONS,
         "sanction_kinds": SanctionKind.choices,
