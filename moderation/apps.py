@@ -38,6 +38,7 @@ class ModerationConfig(AppConfig):
                     "moderation.flag": (RANK[Role.MEMBER], None),
                     "moderation.read_guidelines": (VISITOR, "moderation:read"),
                 },
+                settings_panels=("moderation.views.settings.thresholds_panel",),
                 # A silenced member reads but does not post (community/policy.py SILENCED_TAG).
                 silenced_actions=("discussions.post",),
             )

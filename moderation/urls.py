@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import member, staff
+from .views import settings as settings_views
 
 app_name = "moderation"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("manage/moderation/members/<int:member_id>/", staff.member_sanctions, name="member_sanctions"),
     path("manage/moderation/log/", staff.log, name="log"),
     path("manage/moderation/guidelines/", staff.guidelines_edit, name="guidelines_edit"),
+    path("manage/moderation/thresholds/", settings_views.thresholds_update, name="thresholds"),
     path("d/t/<int:topic_id>/flag/", member.flag_topic, name="flag_topic"),
     path("d/r/<int:reply_id>/flag/", member.flag_reply, name="flag_reply"),
     path("guidelines/", member.guidelines, name="guidelines"),

@@ -26,6 +26,7 @@ from .review import Screened, screened_to_queue
 TITLE_CHARS = 500
 SETTINGS_KEY = "moderation"
 DEFAULT_THRESHOLDS = {"spam_flag": 0.5, "spam_hold": 0.8, "toxicity_flag": 0.5, "toxicity_hold": 0.85}
+MAX_FLAGS_TO_HIDE = 50
 STAFF = {Role.OWNER, Role.ADMIN, Role.MANAGER, Role.MODERATOR}
 NEW_DAYS, NEW_ACTIVITIES = 3, 3  # joined less than 3 days ago, or at most 3 activities: a new member
 TRUSTED_DAYS, TRUSTED_ACTIVITIES = 14, 20  # here two weeks with 20 activities on any channel: trusted
@@ -42,11 +43,16 @@ def moderation_thresholds(community: Community) -> dict[str, float]:
 
 
 def moderation_thresholds_set(*, community: Community, actor: Actor, **values) -> Community:
-    """Change some thresholds (admins, as any community setting): each in 0 … 1, a flag level at most its hold level."""
+    """Change some thresholds (admins, as any community setting): each in 0 … 1, a flag level at most its hold level;
+    `flags_to_hide` (trusted flags that hide a post) a whole number from 1 to 50. Other moderation settings kept."""
+    flags = values.pop("flags_to_hide", None)
     unknown = set(values) - set(DEFAULT_THRESHOLDS)
     if unknown:
         raise ServiceError(f"Unknown thresholds: {', '.join(sorted(unknown))}.")
     merged = moderation_thresholds(community)
+    bad_flags = isinstance(flags, bool) or not isinstance(flags, int) or not 1 <= flags <= MAX_FLAGS_TO_HIDE
+    if flags is not None and bad_flags:
+        raise ServiceError(f"flags_to_hide: a whole number from 1 to {MAX_FLAGS_TO_HIDE}.", field="flags_to_hide")
     for key, value in values.items():
         try:
             merged[key] = float(value)
@@ -57,7 +63,13 @@ def moderation_thresholds_set(*, community: Community, actor: Actor, **values) -
     for kind in ("spam", "toxicity"):
         if merged[f"{kind}_flag"] > merged[f"{kind}_hold"]:
             raise ServiceError(f"{kind}_flag must not be above {kind}_hold.", field=f"{kind}_flag")
-    settings = {**(community.settings or {}), SETTINGS_KEY: merged}
+    # Merged into what is stored: the same key holds other moderation settings (flags_to_hide, rules of other
+    # services), which a thresholds change must not drop.
+    stored = dict((community.settings or {}).get(SETTINGS_KEY) or {})
+    stored.update(merged)
+    if flags is not None:
+        stored["flags_to_hide"] = flags
+    settings = {**(community.settings or {}), SETTINGS_KEY: stored}
     return community_update(community=community, actor=actor, settings=settings)
 
 
