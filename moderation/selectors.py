@@ -1,5 +1,9 @@
-"""Reads of moderation: the queue with each item's context, flags, sanctions, appeals, the log, guidelines."""
+"""Reads of moderation: the queue with each item's context, flags, sanctions, appeals, the log, guidelines, and the
+figures the insights dashboard shows (`moderation_figures`)."""
 
+from datetime import datetime
+
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -7,7 +11,7 @@ from django.http import Http404
 from community.models import Community, Member
 from integrations.selectors import removal_annotations
 
-from .models import Appeal, Flag, GuidelinesAcceptance, ItemStatus, LogEntry, QueueItem, Sanction
+from .models import Appeal, Flag, FlagReason, GuidelinesAcceptance, ItemStatus, LogEntry, QueueItem, Sanction
 
 
 def _count(qs) -> Coalesce:
@@ -139,3 +143,60 @@ def counts(*, community: Community) -> dict:
         open=Count("pk", filter=Q(status=ItemStatus.OPEN)),
         hidden=Count("pk", filter=Q(status=ItemStatus.OPEN, content_hidden=True)),
     )
+
+
+ITEMS_SQL = """
+SELECT count(*) FILTER (WHERE status = 'open'),
+       min(created_at) FILTER (WHERE status = 'open'),
+       count(*) FILTER (WHERE created_at >= %(since)s AND created_at < %(until)s),
+       count(*) FILTER (WHERE resolved_at >= %(since)s AND resolved_at < %(until)s),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at))
+           FILTER (WHERE resolved_at >= %(since)s AND resolved_at < %(until)s),
+       count(*) FILTER (WHERE resolved_at >= %(since)s AND resolved_at < %(until)s AND source = 'scorer'
+                          AND array_to_string(reasons, '|') LIKE '%%hold level%%'),
+       count(*) FILTER (WHERE resolved_at >= %(since)s AND resolved_at < %(until)s AND source = 'scorer'
+                          AND array_to_string(reasons, '|') LIKE '%%hold level%%' AND status = 'approved')
+FROM "moderation_queueitem"
+WHERE community_id = %(community)s
+"""
+
+
+def moderation_figures(*, community: Community, since: datetime, until: datetime, now: datetime) -> dict:
+    """Figures of the period [since, until) in four queries:
+
+    - queue size and age: items open now, and how long the oldest has waited;
+    - time to first action: the median time from an item opening to its decision, over items decided in the period;
+    - flags by reason: members' flags raised in the period;
+    - actions by moderator: decisions, sanctions and appeal rulings people made in the period (the log, not the scorer);
+    - automatically held, later approved: of the items the screen held (a hold level reached) that were decided in the
+      period, the share a moderator approved: how often the machine held something a person let through.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(ITEMS_SQL, {"community": community.pk, "since": since, "until": until})
+        open_now, oldest, opened, decided, median, held, held_approved = cursor.fetchone()
+    reasons = dict(FlagReason.choices)
+    flags = (
+        Flag.objects.for_community(community)
+        .filter(created_at__gte=since, created_at__lt=until)
+        .values("reason")
+        .annotate(n=Count("id"))
+        .order_by("-n", "reason")
+    )
+    actions = (
+        LogEntry.objects.for_community(community)
+        .filter(created_at__gte=since, created_at__lt=until, actor_member_id__isnull=False)  # people, not scorers
+        .values("actor_label")
+        .annotate(n=Count("id"))
+        .order_by("-n", "actor_label")[:10]
+    )
+    return {
+        "open_now": open_now,
+        "oldest_open_seconds": (now - oldest).total_seconds() if oldest else None,
+        "opened": opened,
+        "decided": decided,
+        "median_first_action_seconds": median,
+        "flags_by_reason": [{"reason": reasons.get(f["reason"], f["reason"]), "count": f["n"]} for f in flags],
+        "actions_by_moderator": [{"name": a["actor_label"], "count": a["n"]} for a in actions],
+        "auto_held_decided": held,
+        "auto_held_approved_share": (held_approved / held) if held else None,
+    }

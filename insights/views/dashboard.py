@@ -2,7 +2,8 @@
 
 import csv
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -22,14 +23,13 @@ from insights.selectors import FIGURES, HEALTH_PARTS, dashboard_read
 from insights.services.reports import weekly_summary_subscribe, weekly_summary_subscribed
 from insights.services.rollups import community_timezone
 from insights.services.settings import insights_timezone_set
+from moderation.selectors import moderation_figures
 
 # Lower is better for these: the page colours their fall as good news.
 LOWER_IS_BETTER = {"response_time", "negative_share"}
 
 
 def _today(community) -> date:
-    from zoneinfo import ZoneInfo
-
     return timezone.now().astimezone(ZoneInfo(community_timezone(community))).date()
 
 
@@ -89,6 +89,25 @@ def _kpi_cards(data) -> list[dict]:
     return cards
 
 
+def _moderation(request, period) -> dict | None:
+    """Moderation's figures for the same local days; for those who may see the queue, never on a share link."""
+    if not can(request.actor, "moderation.view"):
+        return None
+    zone = ZoneInfo(community_timezone(request.community))
+    since = datetime.combine(period.start, time.min, tzinfo=zone)
+    until = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+    figures = moderation_figures(community=request.community, since=since, until=until, now=timezone.now())
+    figures["display"] = {
+        "oldest": value_display("response_time", figures["oldest_open_seconds"]),
+        "median": value_display("response_time", figures["median_first_action_seconds"]),
+        "held_approved": value_display("response_rate", figures["auto_held_approved_share"]),
+    }
+    figures["flags_chart"] = {"type": "bar", "horizontal": True,
+                              "labels": [f["reason"] for f in figures["flags_by_reason"]],
+                              "datasets": [{"label": "Flags", "data": [f["count"] for f in figures["flags_by_reason"]]}]}  # fmt: skip
+    return figures
+
+
 def dashboard_context(request, params=None) -> dict:
     """The dashboard's context from its filters (the request's, or a share link's frozen ones)."""
     form, period, data = _read(request, params)
@@ -111,7 +130,10 @@ def dashboard_context(request, params=None) -> dict:
             for c in data["cohorts"]
         ],
         "offsets": range(len(data["cohorts"][0].shares)) if data["cohorts"] else range(0),
+        "moderation": None if params is not None else _moderation(request, period),
     }  # fmt: skip
+    if context["moderation"] and context["moderation"]["flags_by_reason"]:
+        context["charts"]["moderation_flags"] = context["moderation"]["flags_chart"]
     return context
 
 
