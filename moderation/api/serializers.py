@@ -66,9 +66,15 @@ class QueueItemSerializer(serializers.Serializer):
 class ActSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(ACTIONS))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    body = serializers.CharField(
+        required=False, max_length=50000, help_text="With action `edit`: the corrected text of the forum post."
+    )
+    title = serializers.CharField(required=False, max_length=200, help_text="With action `edit` on a topic: its title.")
 
 
-class BulkSerializer(ActSerializer):
+class BulkSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[a for a in ACTIONS if a != "edit"])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     item_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200)
 
 

@@ -23,6 +23,7 @@ SOURCES = ("scorer", "flag", "appeal", "watched_word")
 # What each decision does: (new item status or None to stay open, flags' outcome, content: hide/show/remove/None).
 DECISIONS = {
     "approve": (ItemStatus.APPROVED, FlagOutcome.DISAGREED, "show"),
+    "edit": (ItemStatus.APPROVED, FlagOutcome.DISAGREED, "edit"),  # edit and approve: a forum post made acceptable
     "reject": (ItemStatus.REJECTED, FlagOutcome.AGREED, "remove"),
     "hide": (ItemStatus.HIDDEN, FlagOutcome.AGREED, "hide"),
     "agree": (ItemStatus.HIDDEN, FlagOutcome.AGREED, "hide"),
@@ -160,11 +161,23 @@ def queue_item_release(*, community: Community, actor: Actor, item: QueueItem) -
     return item
 
 
-def queue_item_act(*, community: Community, actor: Actor, item: QueueItem, action: str, reason: str = "") -> QueueItem:
-    """Decide on an item: approve, reject (remove), hide, agree / disagree / ignore the flags, or lock the topic."""
+def queue_item_act(
+    *,
+    community: Community,
+    actor: Actor,
+    item: QueueItem,
+    action: str,
+    reason: str = "",
+    body: str | None = None,
+    title: str | None = None,
+) -> QueueItem:
+    """Decide on an item: approve, edit (with `body`, and `title` for a topic) and approve, reject (remove), hide,
+    agree / disagree / ignore the flags, or lock the topic."""
     _require(actor, "moderation.act")
     if action not in DECISIONS:
         raise ServiceError(f"Unknown action {action!r}; one of {', '.join(ACTIONS)}.", field="action")
+    if action == "edit" and not (body or "").strip():
+        raise ServiceError("Edit and approve needs the corrected text.", field="body")
     if item.subject_kind == SubjectKind.APPEAL:
         raise ServiceError("Decide an appeal with grant or deny.", code="conflict", field="action")
     status, outcome, content = DECISIONS[action]
@@ -172,6 +185,7 @@ def queue_item_act(*, community: Community, actor: Actor, item: QueueItem, actio
     now = timezone.now()
     member = actor.member if actor.api_key is None else None
     before = {"status": item.status, "content_hidden": item.content_hidden}
+    edited = {}
     with transaction.atomic():
         if status is None:
             # Locking leaves the item open for a decision, but only its holder (or nobody) may lock.
@@ -180,7 +194,7 @@ def queue_item_act(*, community: Community, actor: Actor, item: QueueItem, actio
                 claimed_by=member, claimed_until=now + timedelta(minutes=CLAIM_MINUTES)
             )
         else:
-            hidden = {"hide": True, "remove": True, "show": False}.get(content, item.content_hidden)
+            hidden = {"hide": True, "remove": True, "show": False, "edit": False}.get(content, item.content_hidden)
             won = (
                 QueueItem.objects.for_community(community)
                 .filter(pk=item.pk, status=ItemStatus.OPEN)
@@ -197,6 +211,10 @@ def queue_item_act(*, community: Community, actor: Actor, item: QueueItem, actio
             subjects.content_remove(community=community, actor=actor, subject_kind=kind, subject_id=sid)
         elif content == "hide":
             subjects.content_show(community=community, subject_kind=kind, subject_id=sid, visible=False)
+        elif content == "edit":
+            edited = subjects.content_edit(
+                community=community, actor=actor, subject_kind=kind, subject_id=sid, body=body, title=title
+            )
         elif content == "show" and item.content_hidden:
             subjects.content_show(community=community, subject_kind=kind, subject_id=sid, visible=True)
         elif content == "lock":
@@ -212,8 +230,8 @@ def queue_item_act(*, community: Community, actor: Actor, item: QueueItem, actio
             subject_id=sid,
             target_member_id=item.author_id,
             reason=reason,
-            before=before,
-            after={"status": item.status, "content_hidden": item.content_hidden},
+            before={**before, **edited.get("before", {})},
+            after={"status": item.status, "content_hidden": item.content_hidden, **edited.get("after", {})},
         )
     return item
 
@@ -223,6 +241,8 @@ def queue_items_bulk_act(
 ) -> dict[str, list[int]]:
     """The same decision on many items; items someone else holds (or already decided) are skipped, not failed."""
     _require(actor, "moderation.act")
+    if action == "edit":
+        raise ServiceError("Edit items one at a time.", field="action")
     if action not in DECISIONS:
         raise ServiceError(f"Unknown action {action!r}; one of {', '.join(ACTIONS)}.", field="action")
     items = QueueItem.objects.for_community(community).filter(pk__in=list(item_ids)[:200])

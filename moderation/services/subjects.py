@@ -109,3 +109,32 @@ def topic_lock(*, community: Community, actor: Actor, subject_kind: str, subject
         raise ServiceError("Only forum posts have a topic to lock.", code="conflict")
     topic_services.topic_moderate(community=community, actor=actor, topic=topic, locked=True)
     return topic.pk
+
+
+def content_text(*, community: Community, subject_kind: str, subject_id: int) -> tuple[str, str] | None:
+    """The whole title and body of a forum post (the item keeps an excerpt only), for editing; None otherwise."""
+    if subject_kind == SubjectKind.TOPIC:
+        topic = _topic(community, subject_id)
+        return topic.title, topic.body
+    if subject_kind == SubjectKind.REPLY:
+        return "", _reply(community, subject_id).body
+    return None
+
+
+def content_edit(
+    *, community: Community, actor: Actor, subject_kind: str, subject_id: int, body: str, title: str | None = None
+) -> dict:
+    """A moderator's edit of a forum post through the forum's own edit services (revisions, sanitising, checks);
+    shown first if it was hidden, since the forum does not edit deleted posts. The before and after, for the log."""
+    if subject_kind not in (SubjectKind.TOPIC, SubjectKind.REPLY):
+        raise ServiceError("Only forum posts can be edited here; open the original for a channel's.", code="conflict")
+    content_show(community=community, subject_kind=subject_kind, subject_id=subject_id, visible=True)
+    if subject_kind == SubjectKind.TOPIC:
+        topic = _topic(community, subject_id)
+        before = {"title": topic.title, "body": topic.body}
+        topic = topic_services.topic_update(community=community, actor=actor, topic=topic, title=title, body=body)
+        return {"before": before, "after": {"title": topic.title, "body": topic.body}}
+    reply = _reply(community, subject_id)
+    before = {"body": reply.body}
+    reply = reply_services.reply_update(community=community, actor=actor, reply=reply, body=body)
+    return {"before": before, "after": {"body": reply.body}}

@@ -21,6 +21,7 @@ from ..models import FlagReason, ItemStatus, SanctionKind, SubjectKind
 from ..services import guidelines as guideline_services
 from ..services import queue as queue_services
 from ..services import sanctions as sanction_services
+from ..services import subjects
 
 NS = "community:moderation"
 PAGE_SIZE = 50
@@ -74,6 +75,11 @@ def item_detail(request, community_slug, item_id):
     appeal = None
     if item.subject_kind == SubjectKind.APPEAL:
         appeal = selectors.access_appeal(community=request.community, appeal_id=item.subject_id)
+    text = None
+    if item.status == ItemStatus.OPEN and item.subject_kind in (SubjectKind.TOPIC, SubjectKind.REPLY):
+        text = subjects.content_text(
+            community=request.community, subject_kind=item.subject_kind, subject_id=item.subject_id
+        )
     removal = None
     if item.subject_kind == SubjectKind.ACTIVITY:
         removal = removal_for_activity(community=request.community, activity_id=item.subject_id)
@@ -84,6 +90,7 @@ def item_detail(request, community_slug, item_id):
         "item": item,
         "appeal": appeal,
         "removal": removal,
+        "text": text,
         "history": history,
         "actions": queue_services.ACTIONS,
         "sanction_kinds": SanctionKind.choices,
@@ -116,6 +123,12 @@ def _item_post(request, item):
             messages.success(
                 request, "Appeal granted: the sanction is lifted." if what == "grant" else "Appeal denied."
             )
+        elif what == "edit":
+            queue_services.queue_item_act(
+                community=community, actor=actor, item=item, action="edit", reason=reason,
+                body=request.POST.get("body", ""), title=request.POST.get("title") or None,
+            )  # fmt: skip
+            messages.success(request, "Edited and approved; the revision is kept with the post.")
         else:
             queue_services.queue_item_act(community=community, actor=actor, item=item, action=what, reason=reason)
             messages.success(request, f"Done: {what}.")
