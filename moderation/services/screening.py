@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from community.errors import ServiceError
-from community.models import Activity, Community, Role
-from community.policy import Actor
+from community.models import Activity, Community, MemberStatus, Role
+from community.policy import SILENCED_TAG, Actor
 from community.services.communities import community_update
 from moderation.scoring.base import ScoreInput, score_all, scorer_label, scorers
 from moderation.scoring.text import simhash
@@ -147,8 +147,15 @@ RETURNING a.id
 
 
 ROW_FIELDS = ("pk", "title", "body", "member_id", "channel", "parent_external_id", "external_id", "occurred_at",
-              "source", "url", "member__display_name", "member__role", "member__joined_at",
-              "member__activity_count")  # fmt: skip
+              "source", "url", "member__status", "member__tags", "member__display_name", "member__role",
+              "member__joined_at", "member__activity_count")  # fmt: skip
+
+
+def _sanction_of(status: str | None, tags: list[str] | None) -> str:
+    """What a sanction left on the author: "suspended", "banned", "silenced", or "" for none."""
+    if status in (MemberStatus.SUSPENDED, MemberStatus.BANNED):
+        return status
+    return "silenced" if SILENCED_TAG in (tags or ()) else ""
 
 
 def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
@@ -194,6 +201,10 @@ def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
         verdict = verdicts.get(i)
         s, t = (verdict.spam or 0.0, verdict.toxicity or 0.0) if verdict else (0.0, 0.0)
         status, why = screening_outcome(spam=s, toxicity=t, thresholds=thresholds)
+        sanctioned = _sanction_of(rows[i][10], rows[i][11])
+        if sanctioned:
+            # Still recorded (the community should know what they say elsewhere), marked, and shown to a moderator.
+            status, why = ("flagged" if status == "published" else status), [*why, f"author is {sanctioned}"]
         spam.append(s)
         toxicity.append(t)
         statuses.append(status)
