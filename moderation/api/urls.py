@@ -1,8 +1,10 @@
 """Moderation API routes, included into `api_v1` (so at /api/v1/moderation/… and /api/v1/c/<slug>/moderation/…)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .figures import FiguresView
 
 router = SimpleRouter()
 router.register("moderation/queue", views.QueueItemViewSet, basename="moderation-queue")
@@ -11,4 +13,4 @@ router.register("moderation/sanctions", views.SanctionViewSet, basename="moderat
 router.register("moderation/appeals", views.AppealViewSet, basename="moderation-appeal")
 router.register("moderation/log", views.LogViewSet, basename="moderation-log")
 
-urlpatterns = router.urls
+urlpatterns = [path("moderation/figures/", FiguresView.as_view(), name="moderation-figures"), *router.urls]

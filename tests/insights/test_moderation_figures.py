@@ -105,3 +105,21 @@ def test_the_dashboard_costs_the_same_queries_with_one_or_many_moderation_rows(c
     with CaptureQueriesContext(connection) as full:
         client.get("/c/alpha/manage/insights/")
     assert len(full) == len(empty)
+
+
+def test_the_api_answers_the_same_figures_for_a_period_and_refuses_bad_dates(client, world):
+    _world_of_decisions(world)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {world.a_key}"}
+    body = client.get("/api/v1/moderation/figures/", **auth).json()
+    assert body["open_now"] == 2 and body["decided"] == 3 and body["auto_held_approved_share"] == 0.5
+    assert body["median_first_action_seconds"] == 4 * 3600 and body["actions_by_moderator"] == [
+        {"count": 3, "name": "mia"}
+    ]
+    old = client.get("/api/v1/moderation/figures/?since=2020-01-01&until=2020-01-31", **auth).json()
+    assert (
+        old["decided"] == 0 and old["flags_by_reason"] == [] and old["open_now"] == 2
+    )  # open now, whatever the period
+    bad = client.get("/api/v1/moderation/figures/?since=yesterday", **auth)
+    assert bad.status_code == 400 and "since" in bad.json()["error"]["fields"]
+    backwards = client.get("/api/v1/moderation/figures/?since=2026-02-01&until=2026-01-01", **auth)
+    assert backwards.status_code == 400
