@@ -18,19 +18,19 @@ from .. import selectors
 DEFAULT_DAYS = 30
 
 
-class CountSerializer(serializers.Serializer):
+class FigureCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class ReasonCountSerializer(CountSerializer):
+class FlagReasonCountSerializer(FigureCountSerializer):
     reason = serializers.CharField()
 
 
-class ModeratorCountSerializer(CountSerializer):
+class ModeratorActionCountSerializer(FigureCountSerializer):
     name = serializers.CharField()
 
 
-class FiguresSerializer(serializers.Serializer):
+class ModerationFiguresSerializer(serializers.Serializer):
     since = serializers.DateTimeField()
     until = serializers.DateTimeField()
     open_now = serializers.IntegerField(help_text="Items waiting in the queue now.")
@@ -40,8 +40,8 @@ class FiguresSerializer(serializers.Serializer):
     median_first_action_seconds = serializers.FloatField(
         allow_null=True, help_text="Median time from an item opening to its decision, over items decided."
     )
-    flags_by_reason = ReasonCountSerializer(many=True)
-    actions_by_moderator = ModeratorCountSerializer(many=True, help_text="People only, the ten most active.")
+    flags_by_reason = FlagReasonCountSerializer(many=True)
+    actions_by_moderator = ModeratorActionCountSerializer(many=True, help_text="People only, the ten most active.")
     auto_held_decided = serializers.IntegerField(help_text="Items the screen held that were decided in the period.")
     auto_held_approved_share = serializers.FloatField(allow_null=True, help_text="Of those, the share approved.")
 
@@ -54,7 +54,7 @@ class FiguresView(CommunityMixin, APIView):
             OpenApiParameter("since", str, description="A date or ISO 8601 date-time (default: 30 days ago)."),
             OpenApiParameter("until", str, description="A date (that whole day) or date-time (default: now)."),
         ],
-        responses=FiguresSerializer,
+        responses=ModerationFiguresSerializer,
     )
     def get(self, request, *args, **kwargs):
         params = request.query_params
@@ -65,4 +65,4 @@ class FiguresView(CommunityMixin, APIView):
         if since >= until:
             raise ServiceError("since must be before until.", field="since")
         figures = selectors.moderation_figures(community=self.community, since=since, until=until, now=now)
-        return Response(FiguresSerializer({**figures, "since": since, "until": until}).data)
+        return Response(ModerationFiguresSerializer({**figures, "since": since, "until": until}).data)

@@ -78,7 +78,7 @@ class BulkSerializer(serializers.Serializer):
     item_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200)
 
 
-class BulkResultSerializer(serializers.Serializer):
+class ModerationBulkResultSerializer(serializers.Serializer):
     done = serializers.ListField(child=serializers.IntegerField())
     skipped = serializers.ListField(child=serializers.IntegerField())
 

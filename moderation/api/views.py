@@ -99,7 +99,7 @@ class QueueItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Communi
         item = queue_services.queue_item_act(community=self.community, actor=self.actor, item=item, **data)
         return self._detail(item)
 
-    @extend_schema(request=s.BulkSerializer, responses=s.BulkResultSerializer)
+    @extend_schema(request=s.BulkSerializer, responses=s.ModerationBulkResultSerializer)
     @action(detail=False, methods=["post"])
     def bulk(self, request, *args, **kwargs):
         data = _valid(s.BulkSerializer, request.data)
