@@ -6,7 +6,17 @@ from django.http import Http404
 
 from community.models import Community, Member
 
-from .models import Appeal, Flag, GuidelinesAcceptance, ItemStatus, LogEntry, QueueItem, Sanction
+from .models import (
+    Appeal,
+    Flag,
+    GuidelinesAcceptance,
+    ItemStatus,
+    LogEntry,
+    MemberTrust,
+    QueueItem,
+    Sanction,
+    WatchedWord,
+)
 
 
 def _count(qs) -> Coalesce:
@@ -133,3 +143,19 @@ def counts(*, community: Community) -> dict:
         open=Count("pk", filter=Q(status=ItemStatus.OPEN)),
         hidden=Count("pk", filter=Q(status=ItemStatus.OPEN, content_hidden=True)),
     )
+
+
+def watched_word_list(*, community: Community) -> QuerySet:
+    return WatchedWord.objects.for_community(community).order_by("action", "pattern", "id")
+
+
+def access_watched_word(*, community: Community, word_id) -> WatchedWord:
+    word = watched_word_list(community=community).filter(pk=word_id).first()
+    if word is None:
+        raise Http404("No such watched word.")
+    return word
+
+
+def trust_list(*, community: Community, member_id: int | None = None) -> QuerySet:
+    qs = MemberTrust.objects.for_community(community).select_related("member").order_by("-level", "member_id")
+    return qs.filter(member_id=member_id) if member_id else qs

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import rules, views
 
 router = SimpleRouter()
 router.register("moderation/queue", views.QueueItemViewSet, basename="moderation-queue")
@@ -10,5 +10,7 @@ router.register("moderation/flags", views.FlagViewSet, basename="moderation-flag
 router.register("moderation/sanctions", views.SanctionViewSet, basename="moderation-sanction")
 router.register("moderation/appeals", views.AppealViewSet, basename="moderation-appeal")
 router.register("moderation/log", views.LogViewSet, basename="moderation-log")
+router.register("moderation/watched-words", rules.WatchedWordViewSet, basename="moderation-watched-word")
+router.register("moderation/trust", rules.TrustViewSet, basename="moderation-trust")
 
 urlpatterns = router.urls

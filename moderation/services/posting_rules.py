@@ -144,7 +144,7 @@ def _trust(community: Community, member, kind: str, body: str, editing: bool, ve
     per_minute, per_day = (limits["rate_limits"][level][f"{plural}_per_{span}"] for span in ("minute", "day"))
     if recent["minute"] >= per_minute or recent["day"] >= per_day:
         span, limit = ("minute", per_minute) if recent["minute"] >= per_minute else ("day", per_day)
-        wait = "a minute" if span == "minute" else "tomorrow"
+        wait = "in a minute" if span == "minute" else "later: the day's limit counts the last 24 hours"
         verdict.block = (f"You have reached the limit of {limit} {plural} a {span} for members at trust level "
                          f"{level}. Please try again {wait}.")  # fmt: skip
         verdict.block_code = "rate_limited"

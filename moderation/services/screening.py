@@ -20,6 +20,8 @@ from community.services.communities import community_update
 from moderation.scoring.base import ScoreInput, score_all, scorer_label, scorers
 from moderation.scoring.text import simhash
 
+from .word_screen import stronger, word_items_open, word_verdicts
+
 TITLE_CHARS = 500
 SETTINGS_KEY = "moderation"
 DEFAULT_THRESHOLDS = {"spam_flag": 0.5, "spam_hold": 0.8, "toxicity_flag": 0.5, "toxicity_hold": 0.85}
@@ -172,11 +174,14 @@ def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
     verdicts = dict(zip(with_text, score_all(inputs, used), strict=True))
     thresholds = moderation_thresholds(community)
     label = scorer_label(used)
+    by_words = word_verdicts(community=community, texts=texts, channels=[r[4] for r in rows])
     spam, toxicity, statuses, reasons = [], [], [], []
     for i in range(len(rows)):
         verdict = verdicts.get(i)
         s, t = (verdict.spam or 0.0, verdict.toxicity or 0.0) if verdict else (0.0, 0.0)
         status, why = screening_outcome(spam=s, toxicity=t, thresholds=thresholds)
+        if i in by_words:  # a watched word can only make the outcome stricter
+            status, why = stronger(status, by_words[i][0]), why + by_words[i][1]
         spam.append(s)
         toxicity.append(t)
         statuses.append(status)
@@ -185,4 +190,7 @@ def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(UPDATE_SQL, [[r[0] for r in rows], spam, toxicity, statuses, reasons,
                                     [label] * len(rows), hashes, community.pk])  # fmt: skip
-        return cursor.rowcount
+        written = cursor.rowcount
+    if by_words and written:
+        word_items_open(community=community, activity_ids=[r[0] for r in rows], verdicts=by_words)
+    return written

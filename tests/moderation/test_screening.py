@@ -14,6 +14,7 @@ from moderation.scoring import base
 from moderation.scoring.base import ScoreInput, Verdict
 from moderation.scoring.spam import text_probabilities
 from moderation.scoring.toxicity import toxicity
+from moderation.rules.cache import rules_for
 from moderation.services.screening import activities_for_review, activities_screen, moderation_thresholds_set
 from tests.factories import add_member
 
@@ -167,6 +168,7 @@ def test_screening_is_three_queries_whatever_the_batch_and_idempotent(world, dja
                       "body": HAM if i % 2 else SPAM, "identity": {"channel": "github", "external_id": f"gh{i % 5}"}}
                      for i in range(n)]  # fmt: skip
             ids = [r["id"] for r in activity_ingest(community=world.a, items=items)]
+            rules_for(world.a)  # the watched words come from the cache (one query on a miss: test_watched_words)
             with django_assert_num_queries(3):  # rows with authors, author signals, one UPDATE
                 assert activities_screen(community=world.a, activity_ids=ids) == n
             before = list(Activity.objects.for_community(world.a).filter(pk__in=ids).values_list(
