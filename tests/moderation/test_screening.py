@@ -10,11 +10,11 @@ from community.models import Activity, Member, Role
 from community.policy import Actor
 from community.services.activities import activity_ingest, activity_record
 from community.tenancy import community_scope
+from moderation.rules.cache import rules_for
 from moderation.scoring import base
 from moderation.scoring.base import ScoreInput, Verdict
 from moderation.scoring.spam import text_probabilities
 from moderation.scoring.toxicity import toxicity
-from moderation.rules.cache import rules_for
 from moderation.services.screening import activities_for_review, activities_screen, moderation_thresholds_set
 from tests.factories import add_member
 
