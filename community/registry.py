@@ -53,6 +53,11 @@ class AppContribution:
     # Actions a silenced member (policy.SILENCED_TAG among their tags) loses while keeping their membership: a
     # moderation sanction names the posting actions of other apps without the core naming any of them.
     silenced_actions: tuple[str, ...] = ()
+    # Dotted paths of `check(*, community, actor, kind, title, body, editing) -> ContentVerdict | None`
+    # (community/content_checks.py), run by the forum on every topic and reply it is about to store, created or
+    # edited: how moderation blocks, holds, flags or censors a post (watched words, trust levels, rate limits)
+    # without the forum naming it.
+    content_checks: tuple[str, ...] = ()
 
 
 class RegistryError(Exception):
@@ -119,6 +124,15 @@ def silenced_actions() -> frozenset[str]:
 
 def activity_listeners() -> list[str]:
     return [name for c in _contributions.values() for name in c.activity_listeners]
+
+
+def content_checks() -> list[Callable]:
+    return [_load(dotted) for c in _contributions.values() for dotted in c.content_checks]
+
+
+def _load(dotted: str) -> Callable:
+    module, _, name = dotted.rpartition(".")
+    return getattr(import_module(module), name)
 
 
 def settings_panels() -> list[Callable]:

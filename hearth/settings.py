@@ -129,6 +129,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "integrations-poll-due": {"task": "integrations.poll_due_connections", "schedule": 60.0},
     # Lifts silences and suspensions whose period ended (fan-out per community, like the others).
     "moderation-expire-sanctions": {"task": "moderation.expire_sanctions_fanout", "schedule": 60.0},
+    "moderation-trust-levels": {"task": "moderation.compute_trust_levels_fanout", "schedule": 3600.0},
     "discussions-daily-digest": {
         "task": "discussions.digest_fanout",
         "schedule": crontab(hour=7, minute=0),

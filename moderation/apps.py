@@ -23,6 +23,7 @@ class ModerationConfig(AppConfig):
                 menu=(
                     MenuEntry("Moderation", "community:moderation:queue", "moderation.view", order=60),
                     MenuEntry("Moderation log", "community:moderation:log", "moderation.log", order=61),
+                    MenuEntry("Moderation rules", "community:moderation:rules", "moderation.view", order=63),
                     MenuEntry("Guidelines", "community:moderation:guidelines_edit", "moderation.guidelines", order=62),
                 ),
                 scope_areas=("moderation",),
@@ -34,6 +35,8 @@ class ModerationConfig(AppConfig):
                     "moderation.ban": (manager, "moderation:write"),
                     "moderation.log": (moderator, "moderation:read"),
                     "moderation.guidelines": (manager, "moderation:write"),
+                    # Watched words and posting limits shape what everyone may post: managers and up.
+                    "moderation.rules": (manager, "moderation:write"),
                     # Flags come from people: a key has no member to report as, so no scope grants it.
                     "moderation.flag": (RANK[Role.MEMBER], None),
                     "moderation.read_guidelines": (VISITOR, "moderation:read"),
@@ -41,5 +44,7 @@ class ModerationConfig(AppConfig):
                 settings_panels=("moderation.views.settings.thresholds_panel",),
                 # A silenced member reads but does not post (community/policy.py SILENCED_TAG).
                 silenced_actions=("discussions.post",),
+                # Watched words, trust levels and rate limits on every forum post, created or edited.
+                content_checks=("moderation.services.posting_rules.content_check",),
             )
         )

@@ -11,7 +11,18 @@ from django.http import Http404
 from community.models import Community, Member
 from integrations.selectors import removal_annotations
 
-from .models import Appeal, Flag, FlagReason, GuidelinesAcceptance, ItemStatus, LogEntry, QueueItem, Sanction
+from .models import (
+    Appeal,
+    Flag,
+    FlagReason,
+    GuidelinesAcceptance,
+    ItemStatus,
+    LogEntry,
+    MemberTrust,
+    QueueItem,
+    Sanction,
+    WatchedWord,
+)
 
 
 def _count(qs) -> Coalesce:
@@ -200,3 +211,19 @@ def moderation_figures(*, community: Community, since: datetime, until: datetime
         "auto_held_decided": held,
         "auto_held_approved_share": (held_approved / held) if held else None,
     }
+
+
+def watched_word_list(*, community: Community) -> QuerySet:
+    return WatchedWord.objects.for_community(community).order_by("action", "pattern", "id")
+
+
+def access_watched_word(*, community: Community, word_id) -> WatchedWord:
+    word = watched_word_list(community=community).filter(pk=word_id).first()
+    if word is None:
+        raise Http404("No such watched word.")
+    return word
+
+
+def trust_list(*, community: Community, member_id: int | None = None) -> QuerySet:
+    qs = MemberTrust.objects.for_community(community).select_related("member").order_by("-level", "member_id")
+    return qs.filter(member_id=member_id) if member_id else qs

@@ -1,5 +1,5 @@
-"""Moderation tasks: every new activity screened for spam and toxicity seconds after it commits, and the beat
-that lifts sanctions whose period ended, fanned out per community."""
+"""Moderation tasks: every new activity screened for spam and toxicity seconds after it commits, the beat that lifts
+sanctions whose period ended and the hourly beat that recomputes trust levels, each fanned out per community."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -52,3 +52,22 @@ def screen_activities_task(community_id: int, activity_ids: list[int]) -> int:
     if community is None:  # deleted since: nothing left to do
         return 0
     return activities_screen(community=community, activity_ids=activity_ids)
+
+
+@shared_task(name="moderation.compute_trust_levels", **TASK_OPTIONS)
+@scoped_task
+def compute_trust_levels_task(community_id: int) -> int:
+    from .services.trust import trust_levels_compute
+
+    community = Community.objects.filter(pk=community_id).first()
+    return trust_levels_compute(community=community) if community is not None else 0
+
+
+@shared_task(name="moderation.compute_trust_levels_fanout", **TASK_OPTIONS)
+def compute_trust_levels_fanout_task() -> int:
+    """Beat: one set-based recomputation per community (one statement each, whatever its number of members)."""
+    with unscoped("beat fan-out: trust levels of every community"):
+        community_ids = list(Community.objects.values_list("pk", flat=True))
+    for community_id in community_ids:
+        compute_trust_levels_task.delay(community_id)
+    return len(community_ids)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import member, staff
+from .views import member, rules, staff
 from .views import settings as settings_views
 
 app_name = "moderation"
@@ -12,6 +12,8 @@ urlpatterns = [
     path("manage/moderation/bulk/", staff.queue_bulk, name="queue_bulk"),
     path("manage/moderation/items/<int:item_id>/", staff.item_detail, name="item"),
     path("manage/moderation/members/<int:member_id>/", staff.member_sanctions, name="member_sanctions"),
+    path("manage/moderation/members/<int:member_id>/trust/", rules.member_trust, name="member_trust"),
+    path("manage/moderation/rules/", rules.rules, name="rules"),
     path("manage/moderation/log/", staff.log, name="log"),
     path("manage/moderation/guidelines/", staff.guidelines_edit, name="guidelines_edit"),
     path("manage/moderation/thresholds/", settings_views.thresholds_update, name="thresholds"),

@@ -6,6 +6,7 @@ import re
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from community.content_checks import ContentVerdict, content_verdict
 from community.errors import ServiceError
 from community.models import Community, Member, MemberStatus
 from community.policy import Actor
@@ -97,3 +98,16 @@ def render_body(community: Community, body: str) -> tuple[str, dict[str, Member]
 
 def diff_text(before: str, after: str) -> str:
     return "\n".join(difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm=""))
+
+
+def checked(
+    community: Community, actor: Actor, kind: str, title: str, body: str, *, editing: bool = False
+) -> tuple[str, str, ContentVerdict]:
+    """The registered content checks on a post about to be stored (raises when one blocks it); the title and body
+    to store (censored where a check censors) and the verdict (hold, follow-ups to call once stored)."""
+    verdict = content_verdict(community=community, actor=actor, kind=kind, title=title, body=body, editing=editing)
+    return (
+        verdict.title if verdict.title is not None else title,
+        verdict.body if verdict.body is not None else body,
+        verdict,
+    )

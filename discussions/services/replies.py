@@ -11,7 +11,7 @@ from community.policy import Actor
 from .. import permissions
 from ..models import NotificationKind, Reply, Revision, Topic, TopicKind
 from . import notifications, stream, subscriptions
-from .common import actor_member, clean_body, diff_text, render_body, require, topic_url
+from .common import actor_member, checked, clean_body, diff_text, render_body, require, topic_url
 
 
 def reply_create(
@@ -33,6 +33,7 @@ def reply_create(
     if quote_of is not None and not quote_of.is_deleted:
         quoted = "\n".join(f"> {line}" for line in quote_of.body.splitlines())
         body = clean_body(f"{quoted}\n\n{body}")
+    _, body, verdict = checked(community, actor, "reply", "", body)
     html, mentioned = render_body(community, body)
     author = actor_member(actor)
     now = timezone.now()
@@ -50,23 +51,17 @@ def reply_create(
             body_html=html,
             reply_to=reply_to,
             quote_of=quote_of,
+            # Held for review: stored hidden (the soft delete every reader honours) until a moderator approves it.
+            deleted_at=now if verdict.hold else None,
         )
         Topic.objects.for_community(community).filter(pk=topic.pk).update(
             reply_count=F("reply_count") + 1, last_posted_at=now
         )
         topic.reply_count, topic.last_posted_at = locked.reply_count + 1, now
         subscriptions.auto_watch(community=community, member=author, topic=topic)
-        reasons: dict[int, str] = {}
-        for member in mentioned.values():
-            notifications.add_reason(reasons, member.pk, NotificationKind.MENTION)
-        if quote_of is not None:
-            notifications.add_reason(reasons, quote_of.author_id, NotificationKind.QUOTE)
-        if reply_to is not None:
-            notifications.add_reason(reasons, reply_to.author_id, NotificationKind.REPLY)
-        notifications.add_reason(reasons, topic.author_id, NotificationKind.REPLY)
-        for member_id in notifications.watchers(community=community, topic=topic):
-            notifications.add_reason(reasons, member_id, NotificationKind.WATCHED)
-        notifications.notify(community=community, actor_member=author, topic=topic, reply=reply, reasons=reasons)
+        if not verdict.hold:  # a held reply notifies nobody: readers could not open it
+            _notify(community, author, topic, reply, mentioned, reply_to, quote_of)
+        verdict.stored("reply", reply.pk)
         stream.record(
             community=community,
             member=author,
@@ -81,6 +76,20 @@ def reply_create(
     return reply
 
 
+def _notify(community, author, topic, reply, mentioned, reply_to, quote_of) -> None:
+    reasons: dict[int, str] = {}
+    for member in mentioned.values():
+        notifications.add_reason(reasons, member.pk, NotificationKind.MENTION)
+    if quote_of is not None:
+        notifications.add_reason(reasons, quote_of.author_id, NotificationKind.QUOTE)
+    if reply_to is not None:
+        notifications.add_reason(reasons, reply_to.author_id, NotificationKind.REPLY)
+    notifications.add_reason(reasons, topic.author_id, NotificationKind.REPLY)
+    for member_id in notifications.watchers(community=community, topic=topic):
+        notifications.add_reason(reasons, member_id, NotificationKind.WATCHED)
+    notifications.notify(community=community, actor_member=author, topic=topic, reply=reply, reasons=reasons)
+
+
 def reply_update(*, community: Community, actor: Actor, reply: Reply, body: str) -> Reply:
     require(not reply.is_deleted, "This reply was deleted.", code="conflict")
     require(permissions.can_edit(actor, reply.author_id), "You may not edit this reply.", code="permission_denied")
@@ -90,6 +99,7 @@ def reply_update(*, community: Community, actor: Actor, reply: Reply, body: str)
     body = clean_body(body)
     if body == reply.body:
         return reply
+    _, body, verdict = checked(community, actor, "reply", "", body, editing=True)
     with transaction.atomic():
         public_pages_changed(community.pk)
         Revision.objects.create(
@@ -102,7 +112,10 @@ def reply_update(*, community: Community, actor: Actor, reply: Reply, body: str)
         reply.body = body
         reply.body_html, _ = render_body(community, body)
         reply.edited_at = timezone.now()
-        reply.save(update_fields=["body", "body_html", "edited_at"])
+        if verdict.hold:  # an edit that needs review hides the reply again until it is approved
+            reply.deleted_at = reply.deleted_at or reply.edited_at
+        reply.save(update_fields=["body", "body_html", "edited_at", "deleted_at"])
+        verdict.stored("reply", reply.pk)
     return reply
 
 

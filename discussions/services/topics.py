@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from community.content_checks import ContentVerdict
 from community.models import Community
 from community.page_cache import public_pages_changed
 from community.policy import Actor, can
@@ -13,7 +14,17 @@ from community.policy import Actor, can
 from .. import permissions
 from ..models import Pin, Poll, PollOption, Reply, ResultsVisibility, Revision, Space, Topic, TopicKind, TopicStatus
 from . import notifications, stream, subscriptions
-from .common import actor_member, clean_body, clean_tags, clean_title, diff_text, render_body, require, topic_url
+from .common import (
+    actor_member,
+    checked,
+    clean_body,
+    clean_tags,
+    clean_title,
+    diff_text,
+    render_body,
+    require,
+    topic_url,
+)
 
 MAX_POLL_OPTIONS = 20
 
@@ -61,6 +72,7 @@ def topic_create(
     scheduled = publish_at is not None and publish_at > now
     if scheduled:
         require(can(actor, "discussions.manage"), "Only managers may schedule posts.", code="permission_denied")
+    title, body, verdict = checked(community, actor, "topic", title, body)
     html, mentioned = render_body(community, body)
     author = actor_member(actor)
     with transaction.atomic():
@@ -77,6 +89,8 @@ def topic_create(
             status=TopicStatus.SCHEDULED if scheduled else TopicStatus.PUBLISHED,
             publish_at=publish_at if scheduled else None,
             last_posted_at=publish_at if scheduled else now,
+            # Held for review: stored hidden (the soft delete every reader honours) until a moderator approves it.
+            deleted_at=now if verdict.hold else None,
         )
         topic.community = community
         if kind == TopicKind.POLL:
@@ -91,18 +105,20 @@ def topic_create(
                 [PollOption(community=community, poll=poll, label=o, position=i) for i, o in enumerate(options)]
             )
         if not scheduled:
-            _on_published(community=community, topic=topic, mentioned=mentioned)
+            _on_published(community=community, topic=topic, mentioned=mentioned, notify=not verdict.hold)
+        verdict.stored("topic", topic.pk)
     return topic
 
 
-def _on_published(*, community: Community, topic: Topic, mentioned: dict) -> None:
+def _on_published(*, community: Community, topic: Topic, mentioned: dict, notify: bool = True) -> None:
     subscriptions.auto_watch(community=community, member=topic.author, topic=topic)
-    reasons: dict[int, str] = {}
-    for member in mentioned.values():
-        notifications.add_reason(reasons, member.pk, "mention")
-    for member_id in notifications.watchers(community=community, topic=topic):
-        notifications.add_reason(reasons, member_id, "watched")
-    notifications.notify(community=community, actor_member=topic.author, topic=topic, reply=None, reasons=reasons)
+    if notify:  # a held post notifies nobody: readers could not open it
+        reasons: dict[int, str] = {}
+        for member in mentioned.values():
+            notifications.add_reason(reasons, member.pk, "mention")
+        for member_id in notifications.watchers(community=community, topic=topic):
+            notifications.add_reason(reasons, member_id, "watched")
+        notifications.notify(community=community, actor_member=topic.author, topic=topic, reply=None, reasons=reasons)
     stream.record(
         community=community,
         member=topic.author,
@@ -150,6 +166,10 @@ def topic_update(
     new_body = clean_body(body) if body is not None else topic.body
     if new_title == topic.title and new_body == topic.body and tags is None:
         return topic
+    if new_title != topic.title or new_body != topic.body:
+        new_title, new_body, verdict = checked(community, actor, "topic", new_title, new_body, editing=True)
+    else:
+        verdict = ContentVerdict()
     with transaction.atomic():
         public_pages_changed(community.pk)
         Revision.objects.create(
@@ -165,7 +185,10 @@ def topic_update(
         if tags is not None:
             topic.tags = clean_tags(tags)
         topic.edited_at = timezone.now()
-        topic.save(update_fields=["title", "body", "body_html", "tags", "edited_at"])
+        if verdict.hold:  # an edit that needs review hides the post again until it is approved
+            topic.deleted_at = topic.deleted_at or topic.edited_at
+        topic.save(update_fields=["title", "body", "body_html", "tags", "edited_at", "deleted_at"])
+        verdict.stored("topic", topic.pk)
     return topic
 
 

@@ -16,6 +16,8 @@ from ..services import drafts, engagement, replies, spaces, subscriptions, topic
 from .common import NS, error_page, form_error, page
 from .reading import topic_context
 
+HELD = "Thanks: your post is waiting for a moderator's review and will appear once it is approved."
+
 
 def _topic_url(request, topic: Topic, anchor: str = "") -> str:
     url = reverse(f"{NS}:topic", kwargs={"community_slug": request.community.slug, "topic_id": topic.pk})
@@ -66,6 +68,9 @@ def topic_new(request, community_slug, space_slug):
                 form_error(form, error)
             else:
                 drafts.draft_clear(community=community, actor=actor, key=key)
+                if topic.deleted_at is not None:
+                    messages.info(request, HELD)
+                    return redirect(f"{NS}:space", community_slug=community.slug, space_slug=space.slug)
                 if topic.status == "scheduled":
                     messages.success(request, f"Scheduled for {topic.publish_at:%Y-%m-%d %H:%M} UTC.")
                 return redirect(_topic_url(request, topic))
@@ -95,6 +100,9 @@ def reply_create(request, community_slug, topic_id):
             form_error(form, error)
         else:
             drafts.draft_clear(community=community, actor=actor, key=selectors.draft_key(topic))
+            if reply.deleted_at is not None:
+                messages.info(request, HELD)
+                return redirect(_topic_url(request, topic))
             return redirect(_reply_url(request, topic, reply))
     return topic_context(request, topic, reply_form=form, status=400)
 
@@ -124,6 +132,9 @@ def topic_edit(request, community_slug, topic_id):
         except ServiceError as error:
             form_error(form, error)
         else:
+            if topic.deleted_at is not None:
+                messages.info(request, HELD)
+                return redirect(f"{NS}:space", community_slug=request.community.slug, space_slug=topic.space.slug)
             return redirect(_topic_url(request, topic))
     status = 400 if request.method == "POST" else 200
     return page(request, "discussions/edit.html", {"form": form, "topic": topic, "editing": "topic"}, status)
@@ -142,6 +153,9 @@ def reply_edit(request, community_slug, reply_id):
         except ServiceError as error:
             form_error(form, error)
         else:
+            if reply.deleted_at is not None:
+                messages.info(request, HELD)
+                return redirect(_topic_url(request, reply.topic))
             return redirect(_reply_url(request, reply.topic, reply))
     status = 400 if request.method == "POST" else 200
     return page(request, "discussions/edit.html", {"form": form, "topic": reply.topic, "editing": "reply"}, status)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import rules, views
 from .figures import FiguresView
 
 router = SimpleRouter()
@@ -12,5 +12,7 @@ router.register("moderation/flags", views.FlagViewSet, basename="moderation-flag
 router.register("moderation/sanctions", views.SanctionViewSet, basename="moderation-sanction")
 router.register("moderation/appeals", views.AppealViewSet, basename="moderation-appeal")
 router.register("moderation/log", views.LogViewSet, basename="moderation-log")
+router.register("moderation/watched-words", rules.WatchedWordViewSet, basename="moderation-watched-word")
+router.register("moderation/trust", rules.TrustViewSet, basename="moderation-trust")
 
 urlpatterns = [path("moderation/figures/", FiguresView.as_view(), name="moderation-figures"), *router.urls]

@@ -3,6 +3,7 @@
 from .guidelines import GuidelinesAcceptance
 from .log import LogEntry
 from .queue import Flag, FlagOutcome, FlagReason, ItemStatus, QueueItem, SubjectKind
+from .rules import MemberTrust, WatchedWord, WordAction, WordKind
 from .sanction import Appeal, AppealStatus, Sanction, SanctionKind
 
 __all__ = [
@@ -14,8 +15,12 @@ __all__ = [
     "GuidelinesAcceptance",
     "ItemStatus",
     "LogEntry",
+    "MemberTrust",
     "QueueItem",
     "Sanction",
     "SanctionKind",
     "SubjectKind",
+    "WatchedWord",
+    "WordAction",
+    "WordKind",
 ]

@@ -19,7 +19,7 @@ from . import subjects
 from .log import log_record
 
 CLAIM_MINUTES = 15
-SOURCES = ("scorer", "flag", "appeal", "watched_word")
+SOURCES = ("scorer", "flag", "appeal", "watched_word", "trust")
 # What each decision does: (new item status or None to stay open, flags' outcome, content: hide/show/remove/None).
 DECISIONS = {
     "approve": (ItemStatus.APPROVED, FlagOutcome.DISAGREED, "show"),
@@ -61,9 +61,11 @@ def queue_item_open(
     toxicity: float | None = None,
     source: str = "scorer",
     label: str | None = None,
+    hidden: bool = False,
 ) -> QueueItem:
     """Open (or add to) the one open item of a subject: idempotent per subject; reasons are merged, scores kept
-    at their latest value. `label` names the automatic source in the log (a scorer "hearth-spam@1")."""
+    at their latest value. `label` names the automatic source in the log (a scorer "hearth-spam@1"). `hidden`: the
+    content was stored hidden for this review (a held post), so approving it shows it."""
     if subject_kind not in SubjectKind.values:
         raise ServiceError(f"Unknown subject kind {subject_kind!r}.", field="subject_kind")
     if source not in SOURCES:
@@ -94,6 +96,8 @@ def queue_item_open(
             .get(subject_kind=subject_kind, subject_id=subject_id, status=ItemStatus.OPEN)
         )
         changed = False
+        if hidden and not item.content_hidden:
+            item.content_hidden, changed = True, True
         merged = list(dict.fromkeys([*item.reasons, *reasons]))
         if merged != item.reasons:
             item.reasons, changed = merged, True
@@ -104,7 +108,7 @@ def queue_item_open(
             item.priority = item.priority - old + score_priority(item.spam, item.toxicity)
             changed = True
         if changed:
-            item.save(update_fields=["reasons", "spam", "toxicity", "priority"])
+            item.save(update_fields=["reasons", "spam", "toxicity", "priority", "content_hidden"])
             log_record(
                 community=community,
                 actor=None,

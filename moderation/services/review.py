@@ -23,11 +23,11 @@ FORUM_SOURCE = "forum"  # discussions.services.stream.SOURCE: how a forum post's
 INSERT_SQL = """
 INSERT INTO "moderation_queueitem" (community_id, subject_kind, subject_id, status, source, reasons, spam, toxicity,
                                     flag_count, priority, author_id, title, excerpt, url, content_hidden, created_at)
-SELECT %s, u.kind, u.sid, 'open', 'scorer', ARRAY(SELECT jsonb_array_elements_text(u.reasons::jsonb))::varchar(80)[],
+SELECT %s, u.kind, u.sid, 'open', u.origin, ARRAY(SELECT jsonb_array_elements_text(u.reasons::jsonb))::varchar(80)[],
        u.spam, u.toxicity, 0, u.priority, u.author, u.title, u.excerpt, u.url, u.hidden, now()
 FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::float8[], %s::float8[], %s::float8[], %s::bigint[],
-            %s::text[], %s::text[], %s::text[], %s::bool[])
-     AS u(kind, sid, reasons, spam, toxicity, priority, author, title, excerpt, url, hidden)
+            %s::text[], %s::text[], %s::text[], %s::bool[], %s::text[])
+     AS u(kind, sid, reasons, spam, toxicity, priority, author, title, excerpt, url, hidden, origin)
 ON CONFLICT DO NOTHING
 RETURNING subject_kind, subject_id, author_id, reasons, spam, toxicity
 """
@@ -48,6 +48,7 @@ class Screened:
     reasons: list[str]
     spam: float
     toxicity: float
+    origin: str = "scorer"  # the queue item's source: "watched_word" when a watched word decided it
 
 
 def _subject(row: Screened) -> tuple[str, int]:
@@ -76,6 +77,7 @@ def screened_to_queue(*, community: Community, rows: list[Screened], label: str)
         [row.body[:EXCERPT] for row in rows],
         [row.url[:500] for row in rows],
         held,
+        [row.origin for row in rows],
     ]
     with connection.cursor() as cursor:
         cursor.execute(INSERT_SQL, [community.pk, *columns])

@@ -22,6 +22,7 @@ from moderation.scoring.base import ScoreInput, score_all, scorer_label, scorers
 from moderation.scoring.text import simhash
 
 from .review import Screened, screened_to_queue
+from .word_screen import stronger, word_verdicts
 
 TITLE_CHARS = 500
 SETTINGS_KEY = "moderation"
@@ -196,11 +197,14 @@ def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
     verdicts = dict(zip(with_text, score_all(inputs, used), strict=True))
     thresholds = moderation_thresholds(community)
     label = scorer_label(used)
+    by_words = word_verdicts(community=community, texts=texts, channels=[r[4] for r in rows])
     spam, toxicity, statuses, reasons = [], [], [], []
     for i in range(len(rows)):
         verdict = verdicts.get(i)
         s, t = (verdict.spam or 0.0, verdict.toxicity or 0.0) if verdict else (0.0, 0.0)
         status, why = screening_outcome(spam=s, toxicity=t, thresholds=thresholds)
+        if i in by_words:  # a watched word can only make the outcome stricter
+            status, why = stronger(status, by_words[i][0]), why + by_words[i][1]
         sanctioned = _sanction_of(rows[i][10], rows[i][11])
         if sanctioned:
             # Still recorded (the community should know what they say elsewhere), marked, and shown to a moderator.
@@ -217,7 +221,8 @@ def activities_screen(*, community: Community, activity_ids: list[int]) -> int:
     # Only rows this call wrote go to people: a concurrent re-delivery that lost the UPDATE opens nothing.
     review = [
         Screened(activity_id=r[0], source=r[8], external_id=r[6], member_id=r[3], title=r[1], body=r[2], url=r[9],
-                 status=statuses[i], reasons=json.loads(reasons[i]), spam=spam[i], toxicity=toxicity[i])
+                 status=statuses[i], reasons=json.loads(reasons[i]), spam=spam[i], toxicity=toxicity[i],
+                 origin="watched_word" if i in by_words else "scorer")
         for i, r in enumerate(rows) if r[0] in written and statuses[i] in ("held", "flagged")
     ]  # fmt: skip
     screened_to_queue(community=community, rows=review, label=label)

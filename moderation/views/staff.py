@@ -22,6 +22,7 @@ from ..services import guidelines as guideline_services
 from ..services import queue as queue_services
 from ..services import sanctions as sanction_services
 from ..services import subjects
+from ..services import trust as trust_services
 
 NS = "community:moderation"
 PAGE_SIZE = 50
@@ -169,6 +170,8 @@ def member_sanctions(request, community_slug, member_id):
         "sanctions": list(selectors.sanction_list(community=request.community, member_id=member.pk)),
         "kinds": SanctionKind.choices,
         "can_act": can_act_on(request.actor, member),
+        "trust": trust_services.trust_get(community=request.community, member=member),
+        "levels": trust_services.LEVELS,
     }
     return dashboard_render(request, "moderation/member_sanctions.html", context)
 

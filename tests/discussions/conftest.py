@@ -37,6 +37,15 @@ def make_space(community, slug, **extra) -> Space:
         return Space.objects.create(community=community, name=slug.title(), slug=slug, **extra)
 
 
+def established(community: Community, *members: Member, level: int = 2) -> None:
+    """Members past trust level 0 (whose first posts wait for review and who may not post links): the forum's tests
+    are about an established forum; tests/moderation/test_trust.py covers the new member."""
+    from moderation.models import MemberTrust
+
+    with community_scope(community.pk):
+        MemberTrust.objects.bulk_create([MemberTrust(community=community, member=m, level=level) for m in members])
+
+
 @pytest.fixture
 def forum(world):
     carol_user = make_user("carol@example.com")
@@ -49,6 +58,7 @@ def forum(world):
     staff_only = make_space(world.a, "news", position=1, start_policy=PostPolicy.STAFF)
     private = make_space(world.a, "inner", position=2, visibility=SpaceVisibility.GROUP)
     b_space = make_space(world.b, "bravo-general")
+    established(world.a, bob, carol)
     return Forum(world, world.a, world.b, owner_of(world.a), bob, carol, general, staff_only, private, b_space)
 
 

@@ -12,6 +12,7 @@ from django.db import connections
 
 from community.tenancy import community_scope
 from discussions.models import PostPolicy, Space
+from tests.discussions.conftest import established
 from tests.factories import PASSWORD, add_member, make_community, make_user
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -62,8 +63,11 @@ def _sign_in(browser, live_server, email):
 def test_member_journey_question_answer_accept_react_search(transactional_db, live_server, browser):
     asker, answerer = make_user("asker@example.com"), make_user("answerer@example.com")
     community = make_community(make_user("owner@example.com"), slug="bakers")
-    add_member(community, asker, display_name="asker", handle="asker")
-    add_member(community, answerer, display_name="answerer", handle="answerer")
+    established(
+        community,
+        add_member(community, asker, display_name="asker", handle="asker"),
+        add_member(community, answerer, display_name="answerer", handle="answerer"),
+    )
     with community_scope(community.pk):
         Space.objects.create(
             community=community, name="Help", slug="help", description="Ask anything", start_policy=PostPolicy.MEMBERS
@@ -120,7 +124,7 @@ def test_an_uploaded_image_goes_into_the_post_and_displays(transactional_db, liv
     settings.MEDIA_ROOT = tmp_path
     poster = make_user("poster@example.com")
     community = make_community(make_user("owner2@example.com"), slug="painters")
-    add_member(community, poster, display_name="poster", handle="poster")
+    established(community, add_member(community, poster, display_name="poster", handle="poster"))
     with community_scope(community.pk):
         Space.objects.create(community=community, name="Show", slug="show", start_policy=PostPolicy.MEMBERS)
     image, text = tmp_path / "sunset.png", tmp_path / "notes.txt"

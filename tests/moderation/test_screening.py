@@ -10,6 +10,7 @@ from community.models import Activity, Member, Role
 from community.policy import Actor
 from community.services.activities import activity_ingest, activity_record
 from community.tenancy import community_scope
+from moderation.rules.cache import rules_for
 from moderation.scoring import base
 from moderation.scoring.base import ScoreInput, Verdict
 from moderation.scoring.spam import text_probabilities
@@ -167,6 +168,7 @@ def test_screening_is_three_queries_whatever_the_batch_and_idempotent(world, dja
                       "body": HAM if i % 2 else SPAM, "identity": {"channel": "github", "external_id": f"gh{i % 5}"}}
                      for i in range(n)]  # fmt: skip
             ids = [r["id"] for r in activity_ingest(community=world.a, items=items)]
+            rules_for(world.a)  # the watched words come from the cache (one query on a miss: test_watched_words)
             # rows with authors, author signals, one UPDATE; then one INSERT of queue items and one of their log entries
             with django_assert_num_queries(5):
                 assert activities_screen(community=world.a, activity_ids=ids) == n

@@ -74,7 +74,7 @@ def _moderation(community, owner_user):
     """B's queue (a flagged topic, an appeal), a sanction and its log: A's moderators must reach none of it."""
     from community.models import Member
     from discussions.models import Topic
-    from moderation.models import Appeal, Flag, LogEntry, QueueItem, Sanction
+    from moderation.models import Appeal, Flag, LogEntry, MemberTrust, QueueItem, Sanction, WatchedWord
 
     member = Member.objects.for_community(community).order_by("pk").first()
     topic = Topic.objects.for_community(community).order_by("pk").first()
@@ -97,6 +97,8 @@ def _moderation(community, owner_user):
     LogEntry.objects.create(
         community=community, actor_label="Sentinel", action="sanction.warn", reason="SENTINEL-B-LOG"
     )
+    WatchedWord.objects.create(community=community, pattern="sentinelbword", action="flag", message="SENTINEL-B-WORD")
+    MemberTrust.objects.create(community=community, member=member, level=3, stats={"note": "SENTINEL-B-TRUST"})
 
 
 def populate(community, owner_user) -> None:
