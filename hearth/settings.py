@@ -129,6 +129,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "integrations-poll-due": {"task": "integrations.poll_due_connections", "schedule": 60.0},
     # Lifts silences and suspensions whose period ended (fan-out per community, like the others).
     "moderation-expire-sanctions": {"task": "moderation.expire_sanctions_fanout", "schedule": 60.0},
+    # The crisis watch: every community with recent activity evaluated each minute (alerts within two minutes).
+    "insights-crisis-watch": {"task": "insights.evaluate_alerts_fanout", "schedule": 60.0},
     "discussions-daily-digest": {
         "task": "discussions.digest_fanout",
         "schedule": crontab(hour=7, minute=0),
