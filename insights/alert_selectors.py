@@ -7,7 +7,8 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from community.errors import ServiceError
-from community.models import Activity, Community, Member
+from community.models import Activity, Community, Member, MemberStatus
+from community.policy import RANK, action_rule
 from insights.models import Alert, AlertEvent, AlertRule, AlertStatus, RuleKind
 
 
@@ -55,6 +56,13 @@ def alert_activities(*, community: Community, alert: Alert, limit: int = 20) -> 
     ids = alert.activity_ids[:limit]
     by_id = Activity.objects.for_community(community).filter(pk__in=ids).select_related("member").in_bulk()
     return [by_id[i] for i in ids if i in by_id]
+
+
+def alert_staff(*, community: Community) -> list[Member]:
+    """Who an alert can be assigned to: active members whose role reads the insights."""
+    staff_roles = [role for role, rank in RANK.items() if rank >= action_rule("insights.view")[0]]
+    members = Member.objects.for_community(community).filter(status=MemberStatus.ACTIVE, role__in=staff_roles)
+    return list(members.order_by("display_name", "pk")[:200])
 
 
 def members_by_id(*, community: Community, ids) -> dict[int, Member]:

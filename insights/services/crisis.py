@@ -109,6 +109,8 @@ def alert_rule_create(*, community: Community, actor, kind: str, **fields) -> Al
 
 
 def alert_rule_update(*, community: Community, actor, rule: AlertRule, **fields) -> AlertRule:
+    if "thresholds" in fields:  # a partial change keeps the other thresholds
+        fields["thresholds"] = {**(rule.thresholds or {}), **(fields["thresholds"] or {})}
     clean = _rule_fields(rule.kind, fields)
     if rule.kind == RuleKind.KEYWORD and "keywords" in clean and not clean["keywords"]:
         raise ServiceError("A keyword rule needs at least one phrase.", field="keywords")
