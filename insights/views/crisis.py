@@ -32,9 +32,10 @@ def crisis(request, community_slug):
     settings_row = crisis_services.crisis_watch_ensure(community=community)
     rules = list(selectors.alert_rule_list(community=community))
     for rule in rules:
-        rule.label = (
-            f"{rule.get_kind_display()} {channel_words(rule.channel or '')}, {window_words(rule.window_minutes)}"
-        )
+        where = channel_words(rule.channel) if rule.channel else "on each channel and across the community"
+        if rule.kind == RuleKind.KEYWORD and not rule.channel:
+            where = "on all channels"
+        rule.label = f"{rule.get_kind_display()} {where}, {window_words(rule.window_minutes)}"
     context = {
         "open_alerts": selectors.alerts_unresolved(community=community),
         "recent": list(

@@ -144,3 +144,12 @@ def test_staff_opt_in_and_out_of_alert_emails(client, world):
         in client.post(f"{CRISIS}email/", {"on": "1"}, follow=True).content.decode()
     )
     assert "Email me new alerts" in client.post(f"{CRISIS}email/", {"on": "0"}, follow=True).content.decode()
+
+
+def test_the_insights_dashboard_heads_with_unresolved_alerts(client, world):
+    make_alert(world.a, n=64)
+    make_alert(world.a, status="resolved", n=5)
+    client.force_login(world.alice)
+    html = client.get("/c/alpha/manage/insights/").content.decode()
+    banner = html[html.index('class="card crisis-banner"') : html.index("All alerts")]
+    assert "Negative posts on Discord: 64" in banner and ": 5 in" not in banner
