@@ -159,9 +159,12 @@ class _Finding:
     window_start: datetime
     window_end: datetime
     ids: list[int] = field(default_factory=list)
+    subject: tuple[str, int] | None = None  # flags: the flagged post (moderation's subject kind and id)
 
     @property
     def scope_key(self) -> str:
+        if self.rule.kind == RuleKind.FLAGS and self.subject:
+            return f"flags:{self.subject[0]}:{self.subject[1]}"
         if self.rule.kind == RuleKind.KEYWORD:
             return f"keyword:{self.rule.pk}:{self.channel}"
         return f"{self.rule.kind}:{self.channel}"
@@ -296,7 +299,7 @@ def _findings(rules, now, observed, history) -> list[_Finding]:
                 )
             continue
         if rule.kind not in (RuleKind.SENTIMENT, RuleKind.VOLUME):
-            continue  # flags: the kind is ready, its evaluation is not
+            continue  # flags: _flag_findings
         scopes = [rule.channel] if rule.channel else [*channels, ""]
         for channel in scopes:
             if channel:
@@ -309,6 +312,43 @@ def _findings(rules, now, observed, history) -> list[_Finding]:
             if finding:
                 findings.append(finding)
     return _deduplicated(findings)
+
+
+SUBJECT_WORDS = {"topic": "one topic", "reply": "one reply", "activity": "one post", "appeal": "one appeal"}
+
+
+def _flag_findings(community: Community, rules: list[AlertRule], now: datetime) -> list[_Finding]:
+    """Moderation pressure: posts flagged by many members in a rule's window (one grouped query over the flags,
+    read through moderation's selector; only when a flags rule is on)."""
+    from django.db.models import Count
+
+    from moderation.selectors import flag_list
+
+    rules = [r for r in rules if r.kind == RuleKind.FLAGS]
+    if not rules:
+        return []
+    longest = max(r.window_minutes for r in rules)
+    counts = {
+        f"n{r.pk}": Count("id", filter=Q(created_at__gte=now - timedelta(minutes=r.window_minutes))) for r in rules
+    }
+    rows = (
+        flag_list(community=community).order_by().filter(created_at__gte=now - timedelta(minutes=longest))
+        .values("subject_kind", "subject_id").annotate(**counts)
+    )  # fmt: skip
+    findings = []
+    for row in rows:
+        for rule in rules:
+            threshold = (rule.thresholds or {}).get("threshold", THRESHOLD_DEFAULTS[RuleKind.FLAGS]["threshold"])
+            n = row[f"n{rule.pk}"]
+            if n >= max(threshold, 1):
+                window = timedelta(minutes=rule.window_minutes)
+                words = (
+                    f"Flags on {SUBJECT_WORDS.get(row['subject_kind'], 'one post')}: {n} in "
+                    f"{baseline.window_words(rule.window_minutes)} (threshold {threshold})"
+                )
+                subject = (row["subject_kind"], row["subject_id"])
+                findings.append(_Finding(rule, "", n, threshold, 0, words, now - window, now, subject=subject))
+    return findings
 
 
 def _deduplicated(findings: list[_Finding]) -> list[_Finding]:
@@ -342,6 +382,11 @@ def _evidence(community: Community, findings: list[_Finding]) -> None:
         elif f.rule.kind == RuleKind.KEYWORD:
             params[f"k{i}"] = phrases_regex(f.rule.keywords)
             where += f" AND {folded_text_sql()} ~ %(k{i})s"
+        elif f.rule.kind == RuleKind.FLAGS and f.subject:
+            # The flagged post itself, whenever it was written: a channel activity by id, a forum post by its key.
+            kind, subject_id = f.subject
+            params[f"x{i}"] = subject_id if kind == "activity" else f"{kind}:{subject_id}"
+            where = f"a.id = %(x{i})s" if kind == "activity" else f"a.source = 'forum' AND a.external_id = %(x{i})s"
         else:
             order = "engagement DESC, a.sentiment ASC NULLS LAST, a.id"
         branches.append(
@@ -367,7 +412,11 @@ def alerts_evaluate(*, community: Community, now: datetime | None = None) -> lis
         return []
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # the lock lasts till commit
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, community.pk])
-        findings = _findings(rules, now, _observed(community, rules, now), _history(community, rules, now))
+        watched = [r for r in rules if r.kind != RuleKind.FLAGS]
+        findings = _flag_findings(community, rules, now)
+        if watched:
+            observed, history = _observed(community, watched, now), _history(community, watched, now)
+            findings = _findings(watched, now, observed, history) + findings
         if not findings:
             return []
         _evidence(community, findings)

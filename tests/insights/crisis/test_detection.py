@@ -5,6 +5,7 @@ updates its alert; evaluation costs the same number of queries whatever the hist
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from community.tenancy import community_scope
 from insights.models import Alert, AlertEvent, AlertRule, RuleKind
@@ -203,3 +204,24 @@ def test_evaluation_costs_the_same_queries_with_a_short_or_a_long_history(world,
     for community in (world.a, world.b):
         with community_scope(community.pk), django_assert_num_queries(9):
             assert len(alerts_evaluate(community=community, now=NOW)) == 1
+
+
+def test_many_flags_on_one_post_raise_one_flags_alert_once_the_rule_is_on(world):
+    from moderation.models import Flag
+    from tests.factories import add_member, make_user
+
+    (post,) = insert(world.a, [(NOW - timedelta(minutes=30), "discord", 1, 1, timedelta(minutes=1), "buy now")],
+                     tag="flagged")  # fmt: skip
+    reporters = [add_member(world.a, make_user(f"r{i}@example.com"), display_name=f"r{i}") for i in range(6)]
+    with community_scope(world.a.pk):
+        crisis_watch_ensure(community=world.a)
+        for reporter in reporters:
+            Flag.objects.create(community=world.a, subject_kind="activity", subject_id=post, reporter=reporter,
+                                reason="spam")  # fmt: skip
+    assert [a for a in evaluate(world.a, now=timezone.now()) if a.kind == "flags"] == []  # no flags rule yet
+    with community_scope(world.a.pk):
+        AlertRule.objects.create(community=world.a, kind=RuleKind.FLAGS, window_minutes=60, thresholds={"threshold": 5})
+    (alert,) = [a for a in evaluate(world.a, now=timezone.now()) if a.kind == "flags"]
+    assert alert.summary == "Flags on one post: 6 in the last hour (threshold 5)" and alert.activity_ids == [post]
+    evaluate(world.a, now=timezone.now())
+    assert len(alerts(world.a, kind="flags")) == 1
