@@ -130,6 +130,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Lifts silences and suspensions whose period ended (fan-out per community, like the others).
     "moderation-expire-sanctions": {"task": "moderation.expire_sanctions_fanout", "schedule": 60.0},
     "moderation-trust-levels": {"task": "moderation.compute_trust_levels_fanout", "schedule": 3600.0},
+    # The crisis watch: every community with recent activity evaluated each minute (alerts within two minutes).
+    "insights-crisis-watch": {"task": "insights.evaluate_alerts_fanout", "schedule": 60.0},
     "discussions-daily-digest": {
         "task": "discussions.digest_fanout",
         "schedule": crontab(hour=7, minute=0),

@@ -21,6 +21,7 @@ def process_activities_task(community_id: int, activity_ids: list[int]) -> int:
 
     Scoring first, so the rollups of the same run already carry the new scores."""
     from insights.services.conversations import conversations_update
+    from insights.services.hourly import hourstats_update
     from insights.services.rollups import rollups_update
     from insights.services.sentiment import activities_score
 
@@ -29,6 +30,7 @@ def process_activities_task(community_id: int, activity_ids: list[int]) -> int:
         return 0
     scored = activities_score(community=community, activity_ids=activity_ids)
     rollups_update(community=community, activity_ids=activity_ids)
+    hourstats_update(community=community, activity_ids=activity_ids)  # the crisis watch's baseline
     conversations_update(community=community, activity_ids=activity_ids)
     return scored
 
@@ -69,3 +71,63 @@ def weekly_summary_fanout_task() -> int:
     for community_id in community_ids:
         send_weekly_summary_task.delay(community_id)
     return len(community_ids)
+
+
+@shared_task(name="insights.evaluate_alerts", acks_late=True, reject_on_worker_lost=True, expires=120)
+@scoped_task
+def evaluate_alerts_task(community_id: int) -> int:
+    """The crisis watch of one community (idempotent: a second run in the same minute updates the same alerts)."""
+    from insights.services.crisis import alerts_evaluate
+
+    community = Community.objects.filter(pk=community_id).first()
+    return len(alerts_evaluate(community=community)) if community else 0
+
+
+@shared_task(name="insights.evaluate_alerts_fanout", acks_late=True, reject_on_worker_lost=True, expires=60)
+def evaluate_alerts_fanout_task() -> int:
+    """Beat, every minute: one evaluation per community with activity in the last week (the longest window a rule
+    may have): a community without any cannot turn. Hourly rollups are tenant rows: logged bypass."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from community.tenancy import unscoped
+    from insights.models import HourStat
+
+    since = timezone.now() - timedelta(days=7)
+    with transaction.atomic(), unscoped("insights crisis watch fan-out"):
+        recent = HourStat.objects.filter(community_id=OuterRef("pk"), hour__gte=since)
+        community_ids = list(Community.objects.filter(Exists(recent)).order_by("pk").values_list("pk", flat=True))
+    for community_id in community_ids:
+        evaluate_alerts_task.delay(community_id)
+    return len(community_ids)
+
+
+@shared_task(
+    name="insights.notify_alert", acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,),
+    retry_backoff=5, retry_backoff_max=300, max_retries=6,
+)  # fmt: skip
+@scoped_task
+def notify_alert_task(community_id: int, alert_id: int) -> int:
+    """A new alert, emailed to the staff who opted in; the webhook post is its own task so each retries alone."""
+    from insights.services.alert_notify import alert_email_send
+
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        return 0
+    post_alert_webhook_task.delay(community_id, alert_id)  # first: a failing mail server does not hold it up
+    return alert_email_send(community=community, alert_id=alert_id)
+
+
+@shared_task(
+    name="insights.post_alert_webhook", acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,),
+    retry_backoff=5, retry_backoff_max=300, max_retries=6,
+)  # fmt: skip
+@scoped_task
+def post_alert_webhook_task(community_id: int, alert_id: int) -> bool:
+    from insights.services.alert_notify import alert_webhook_post
+
+    community = Community.objects.filter(pk=community_id).first()
+    return alert_webhook_post(community=community, alert_id=alert_id) if community else False

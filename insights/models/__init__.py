@@ -1,7 +1,19 @@
+from .alerts import (
+    Alert,
+    AlertEvent,
+    AlertEventKind,
+    AlertRule,
+    AlertStatus,
+    AlertSubscription,
+    CrisisSettings,
+    RuleKind,
+)
 from .reports import WeeklySummarySubscription
-from .rollups import Audience, Conversation, DayStat, MemberDay, MemberFirstDay
+from .rollups import Audience, Conversation, DayStat, HourStat, MemberDay, MemberFirstDay
 from .sharing import DashboardShare
 
 __all__ = [
-    "Audience", "Conversation", "DashboardShare", "DayStat", "MemberDay", "MemberFirstDay", "WeeklySummarySubscription",
+    "Alert", "AlertEvent", "AlertEventKind", "AlertRule", "AlertStatus", "AlertSubscription", "Audience",
+    "Conversation", "CrisisSettings", "DashboardShare", "DayStat", "HourStat", "MemberDay", "MemberFirstDay",
+    "RuleKind", "WeeklySummarySubscription",
 ]  # fmt: skip

@@ -94,3 +94,19 @@ class Conversation(CommunityOwned):
             models.Index(fields=["community", "source", "external_id"], name="conversation_key"),
             models.Index(fields=["community", "day"], name="conversation_day"),
         ]
+
+
+class HourStat(CommunityOwned):
+    """One UTC hour, one channel: what the crisis watch compares a window against (the same hour of the week over
+    the previous 28 days). Recomputed from the activities of the hours new activities touch, like the day rows."""
+
+    hour = models.DateTimeField()  # start of the hour, UTC
+    channel = models.CharField(max_length=40)
+    activities = models.PositiveIntegerField(default=0)
+    scored = models.PositiveIntegerField(default=0)  # activities with a sentiment score
+    negative = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "hour", "channel"], name="hourstat_unique"),
+        ]

@@ -7,7 +7,7 @@ from the source rows instead of adding to counters, so a re-delivered task, a du
 ends in exactly the rows `rollups_rebuild` makes for the same range (tests/insights/test_rollups.py).
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
@@ -259,6 +259,13 @@ def rollups_rebuild(*, community: Community, start: date, end: date) -> int:
     days = {low + timedelta(n) for n in range((high - low).days + 1)} if low else set()
     _day_stats(community.pk, _followers(days, _local_today(tz)) | first_days)
     from .conversations import conversations_rebuild  # it builds on this module's audience rule
+    from .hourly import hourstats_rebuild
 
     conversations_rebuild(community=community, start=start, end=end)
+    zone = ZoneInfo(tz)
+    hourstats_rebuild(
+        community=community,
+        start=datetime.combine(start, time(), zone),
+        end=datetime.combine(end + timedelta(days=1), time(), zone),
+    )
     return written

@@ -139,7 +139,11 @@ def dashboard_context(request, params=None) -> dict:
 
 @community_page("insights.view")
 def dashboard(request, community_slug):
-    return dashboard_render(request, "insights/dashboard.html", dashboard_context(request))
+    from insights.alert_selectors import alerts_unresolved
+
+    # The crisis watch's unresolved alerts head the dashboard (the core's home page has no hook for apps yet).
+    context = {**dashboard_context(request), "open_alerts": alerts_unresolved(community=request.community, limit=3)}
+    return dashboard_render(request, "insights/dashboard.html", context)
 
 
 def _csv_rows(block: str, data) -> tuple[list[str], list[list]]:

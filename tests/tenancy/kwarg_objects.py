@@ -18,6 +18,8 @@ KWARG_MODELS: dict[str, str] = {
     "connection_id": "integrations.ChannelConnection",
     "event_id": "integrations.InboxEvent",
     "share_id": "insights.DashboardShare",
+    "alert_id": "insights.Alert",
+    "rule_id": "insights.AlertRule",
     "item_id": "moderation.QueueItem",
     "sanction_id": "moderation.Sanction",
 }

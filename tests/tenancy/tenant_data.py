@@ -67,6 +67,30 @@ def _insights(community, owner_user):
     DashboardShare.objects.create(
         community=community, label="Sentinel Bravo share", expires_at=timezone.now() + timedelta(days=7)
     )
+    # B's crisis watch: its default rules and an open alert A must never see, acknowledge or resolve.
+    from insights.models import Alert
+    from insights.services.crisis import crisis_watch_ensure
+    from insights.services.hourly import hourstats_update
+
+    hourstats_update(
+        community=community, activity_ids=list(Activity.objects.for_community(community).values_list("pk", flat=True))
+    )
+    crisis_watch_ensure(community=community)
+    now = timezone.now()
+    Alert.objects.create(
+        community=community,
+        kind="sentiment",
+        channel="discord",
+        scope_key="sentiment:discord",
+        raised_at=now,
+        updated_at=now,
+        window_start=now - timedelta(hours=1),
+        window_end=now,
+        observed=64,
+        expected=3,
+        summary="Sentinel Bravo alert: negative posts on Discord",
+        activity_ids=[],
+    )
 
 
 @builder
