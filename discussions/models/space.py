@@ -30,7 +30,9 @@ class Space(CommunityOwned):
     colour = models.CharField(max_length=7, default="#c2410c")
     icon = models.CharField(max_length=8, blank=True)
     position = models.PositiveIntegerField(default=0)
-    kind = models.CharField(max_length=10, choices=SpaceKind.choices, default=SpaceKind.FORUM, db_default=SpaceKind.FORUM)
+    kind = models.CharField(
+        max_length=10, choices=SpaceKind.choices, default=SpaceKind.FORUM, db_default=SpaceKind.FORUM
+    )
     visibility = models.CharField(max_length=10, choices=SpaceVisibility.choices, default=SpaceVisibility.PUBLIC)
     start_policy = models.CharField(max_length=10, choices=PostPolicy.choices, default=PostPolicy.MEMBERS)
     reply_policy = models.CharField(max_length=10, choices=PostPolicy.choices, default=PostPolicy.MEMBERS)
