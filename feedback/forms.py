@@ -25,9 +25,7 @@ class BoardForm(forms.Form):
 class ResponseForm(forms.Form):
     response = forms.CharField(label="Public staff response", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     eta = forms.DateField(label="ETA (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    tracker_url = forms.URLField(
-        label="Tracker link (optional)", required=False, max_length=500, assume_scheme="https"
-    )
+    tracker_url = forms.URLField(label="Tracker link (optional)", required=False, max_length=500, assume_scheme="https")
 
 
 class ChangelogForm(forms.Form):

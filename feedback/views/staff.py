@@ -31,7 +31,8 @@ SORTS = (("votes", "Votes"), ("members", "Unique members"), ("trend", "Votes in 
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
 
 
 @community_page("feedback.prioritise")

@@ -75,7 +75,7 @@ def test_two_concurrent_votes_by_one_member_count_once(fb):
                 _, created = vote_cast(community=m.a, actor=actor_for(m.a, m.carol), idea=idea)
                 connection.cursor().execute("SELECT pg_sleep(0.2)")  # hold the transaction so the other waits
             results.append(created)
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
+        except Exception as error:  # reported by the assertion below
             results.append(repr(error))
         finally:
             connection.close()

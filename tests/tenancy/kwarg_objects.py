@@ -20,6 +20,9 @@ KWARG_MODELS: dict[str, str] = {
     "share_id": "insights.DashboardShare",
     "item_id": "moderation.QueueItem",
     "sanction_id": "moderation.Sanction",
+    "board_slug": "feedback.Board.slug",
+    "idea_id": "feedback.Idea",
+    "activity_id": "community.Activity",
 }
 
 # kwargs that are not object ids: a fixed value to use.
