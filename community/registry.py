@@ -27,6 +27,16 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class ActivityAction:
+    """A link in the menu of one activity (member timeline, moderation item): reversed with (community slug, activity
+    id) and shown to actors the policy allows `action`, e.g. feedback's "Use as feedback"."""
+
+    label: str
+    url_name: str
+    action: str
+
+
+@dataclass(frozen=True)
 class AppContribution:
     label: str
     # (prefix, module) pairs included under /c/<community_slug>/ (and at / on a custom domain), after the core's own
@@ -53,6 +63,8 @@ class AppContribution:
     # Actions a silenced member (policy.SILENCED_TAG among their tags) loses while keeping their membership: a
     # moderation sanction names the posting actions of other apps without the core naming any of them.
     silenced_actions: tuple[str, ...] = ()
+    # Links offered on each activity of the dashboard's activity lists, without the core naming the app behind them.
+    activity_actions: tuple[ActivityAction, ...] = ()
 
 
 class RegistryError(Exception):
@@ -99,6 +111,10 @@ def actions() -> Mapping[str, tuple[int, str | None]]:
 
 def menu_entries() -> list[MenuEntry]:
     return sorted((entry for c in _contributions.values() for entry in c.menu), key=lambda entry: entry.order)
+
+
+def activity_actions() -> list[ActivityAction]:
+    return [entry for c in _contributions.values() for entry in c.activity_actions]
 
 
 def community_url_includes() -> list[tuple[str, str]]:

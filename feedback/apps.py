@@ -10,7 +10,7 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from community.models import Role
         from community.policy import RANK, VISITOR
-        from community.registry import AppContribution, MenuEntry, register
+        from community.registry import ActivityAction, AppContribution, MenuEntry, register
 
         moderator, member = RANK[Role.MODERATOR], RANK[Role.MEMBER]
         register(
@@ -19,6 +19,10 @@ class FeedbackConfig(AppConfig):
                 community_urls=(("", "feedback.urls"),),
                 api_urls=("feedback.api.urls",),
                 menu=(MenuEntry("Feedback", "community:feedback:prioritise", "feedback.manage", order=55),),
+                # On every activity of the member timeline and the moderation item: attach it or make it an idea.
+                activity_actions=(
+                    ActivityAction("Use as feedback", "community:feedback:activity_feedback", "feedback.manage"),
+                ),
                 scope_areas=("feedback",),
                 actions={
                     # Which boards one reads is the board's space rule on top (discussions.permissions).

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from community.models import Activity
 from community.tenancy import community_scope
 from feedback.models import Idea, IdeaStatus, Vote
 from feedback.services.votes import vote_cast
@@ -159,3 +160,19 @@ def test_prioritisation_csv_has_votes_members_and_trend(client, fb):
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("id,title,board,status,votes")
     assert "'=HYPERLINK(evil)" in lines[1] and ",1,0,2,0,1," in lines[1]
+
+
+def test_the_member_timeline_offers_use_as_feedback_on_each_activity(client, fb):
+    m = fb
+    m.post(m.bob)  # bob's idea is an activity of his
+    with community_scope(m.a.pk):
+        activity = Activity.objects.for_community(m.a).filter(member=m.bob).first()
+    login(client, m, m.mia)
+    page = client.get(reverse("community:manage_member_profile", args=[m.a.slug, m.bob.pk])).content.decode()
+    target = url(m, "activity_feedback", activity_id=activity.pk)
+    assert target in page
+    assert client.get(target).status_code == 200
+    response = client.post(target, {"do": "new", "board": m.board.pk, "title": "From the timeline"})
+    assert response.status_code == 302
+    with community_scope(m.a.pk):
+        assert Idea.objects.for_community(m.a).filter(topic__title="From the timeline").exists()
