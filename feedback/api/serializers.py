@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from community.api.strict import StrictFields
+
 from ..models import Importance
 
 
@@ -14,7 +16,7 @@ class BoardSerializer(serializers.Serializer):
     idea_count = serializers.IntegerField()
 
 
-class StatusSerializer(serializers.Serializer):
+class IdeaStatusSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     colour = serializers.CharField()
@@ -29,7 +31,7 @@ class IdeaSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(), source="topic.tags")
     author_id = serializers.IntegerField(source="topic.author_id", allow_null=True)
     board = serializers.CharField(source="board.slug")
-    status = StatusSerializer()
+    status = IdeaStatusSerializer()
     vote_count = serializers.IntegerField()
     reply_count = serializers.IntegerField(source="topic.reply_count")
     staff_response = serializers.CharField()
@@ -40,19 +42,19 @@ class IdeaSerializer(serializers.Serializer):
     status_changed_at = serializers.DateTimeField(allow_null=True)
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class IdeaStatusChangeSerializer(StrictFields, serializers.Serializer):
     status = serializers.SlugField(max_length=40)
     response = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default=None)
 
 
-class VoteSerializer(serializers.Serializer):
+class IdeaVoteSerializer(StrictFields, serializers.Serializer):
     member_id = serializers.IntegerField(
         min_value=1, max_value=2**62, required=False, default=None, help_text="Vote on behalf of this member (staff)."
     )
     importance = serializers.ChoiceField(choices=Importance.values, default=Importance.NICE)
 
 
-class VoteResultSerializer(serializers.Serializer):
+class IdeaVoteResultSerializer(serializers.Serializer):
     member_id = serializers.IntegerField()
     importance = serializers.CharField()
     on_behalf = serializers.BooleanField()
@@ -61,16 +63,16 @@ class VoteResultSerializer(serializers.Serializer):
     vote_count = serializers.IntegerField()
 
 
-class MergeSerializer(serializers.Serializer):
+class IdeaMergeSerializer(StrictFields, serializers.Serializer):
     into = serializers.IntegerField(min_value=1, max_value=2**62, help_text="The idea this duplicate merges into.")
 
 
-class EvidenceInputSerializer(serializers.Serializer):
+class IdeaEvidenceInputSerializer(StrictFields, serializers.Serializer):
     activity_id = serializers.IntegerField(min_value=1, max_value=2**62)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class EvidenceSerializer(serializers.Serializer):
+class IdeaEvidenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     activity_id = serializers.IntegerField()
     channel = serializers.CharField(source="activity.channel")

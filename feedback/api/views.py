@@ -106,11 +106,11 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVie
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.StatusChangeSerializer, responses=s.IdeaSerializer)
+    @extend_schema(request=s.IdeaStatusChangeSerializer, responses=s.IdeaSerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def status_change(self, request, *args, **kwargs):
         idea = self._live()
-        data = _valid(s.StatusChangeSerializer, request.data)
+        data = _valid(s.IdeaStatusChangeSerializer, request.data)
         new = IdeaStatus.objects.for_community(self.community).filter(key=data["status"]).first()
         if new is None:
             raise ServiceError("status: no such status.", field="status")
@@ -119,12 +119,12 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVie
         )
         return self._detail(idea)
 
-    @extend_schema(methods=["post"], request=s.VoteSerializer, responses=s.VoteResultSerializer)
-    @extend_schema(methods=["delete"], request=s.VoteSerializer, responses=s.VoteResultSerializer)
+    @extend_schema(methods=["post"], request=s.IdeaVoteSerializer, responses=s.IdeaVoteResultSerializer)
+    @extend_schema(methods=["delete"], request=s.IdeaVoteSerializer, responses=s.IdeaVoteResultSerializer)
     @action(detail=True, methods=["post", "delete"])
     def votes(self, request, *args, **kwargs):
         idea = self._live()
-        data = _valid(s.VoteSerializer, request.data)
+        data = _valid(s.IdeaVoteSerializer, request.data)
         member = None
         if data["member_id"] is not None:
             try:
@@ -145,11 +145,11 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVie
                 "created": created, "vote_count": refreshed.vote_count}  # fmt: skip
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request=s.MergeSerializer, responses=s.IdeaSerializer)
+    @extend_schema(request=s.IdeaMergeSerializer, responses=s.IdeaSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request, *args, **kwargs):
         source = self._live()
-        data = _valid(s.MergeSerializer, request.data)
+        data = _valid(s.IdeaMergeSerializer, request.data)
         try:
             target = selectors.access_idea(community=self.community, actor=self.actor, idea_id=data["into"], live=True)
         except Http404:
@@ -157,16 +157,16 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVie
         target = merge_services.idea_merge(community=self.community, actor=self.actor, source=source, target=target)
         return self._detail(target)
 
-    @extend_schema(methods=["get"], responses=s.EvidenceSerializer(many=True))
-    @extend_schema(methods=["post"], request=s.EvidenceInputSerializer, responses={201: s.EvidenceSerializer})
+    @extend_schema(methods=["get"], responses=s.IdeaEvidenceSerializer(many=True))
+    @extend_schema(methods=["post"], request=s.IdeaEvidenceInputSerializer, responses={201: s.IdeaEvidenceSerializer})
     @action(detail=True, methods=["get", "post"])
     def evidence(self, request, *args, **kwargs):
         if request.method == "GET":
             idea = self.get_object()
             rows = selectors.evidence_list(community=self.community, idea=idea)[:200]
-            return Response(s.EvidenceSerializer(rows, many=True).data)
+            return Response(s.IdeaEvidenceSerializer(rows, many=True).data)
         idea = self._live()
-        data = _valid(s.EvidenceInputSerializer, request.data)
+        data = _valid(s.IdeaEvidenceInputSerializer, request.data)
         try:
             activity = access_activity(community=self.community, activity_id=data["activity_id"])
         except Http404:
@@ -175,4 +175,4 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVie
             community=self.community, actor=self.actor, idea=idea, activity=activity, note=data["note"]
         )
         evidence = selectors.evidence_list(community=self.community, idea=idea).get(pk=evidence.pk)
-        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return Response(s.IdeaEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)

@@ -164,3 +164,24 @@ def test_merge_and_evidence_through_the_api(client, fb):
     assert missing.status_code == 404
     with community_scope(m.a.pk):
         assert Evidence.objects.for_community(m.a).count() == 1
+
+
+def test_bad_input_is_a_json_400_never_a_500(client, fb):
+    m = fb
+    idea = m.post(m.bob)
+    auth = key_auth(m, ["feedback:write"])
+    cases = [
+        (f"/api/v1/ideas/{idea.pk}/votes/", {"member_id": "x"}),
+        (f"/api/v1/ideas/{idea.pk}/votes/", {"member_id": m.dan.pk, "importance": "huge"}),
+        (f"/api/v1/ideas/{idea.pk}/votes/", {"memberid": m.dan.pk}),
+        (f"/api/v1/ideas/{idea.pk}/status/", {"status": ["shipped"]}),
+        (f"/api/v1/ideas/{idea.pk}/merge/", {"into": 10**30}),
+        (f"/api/v1/ideas/{idea.pk}/evidence/", {"activity_id": None}),
+    ]
+    for path, body in cases:
+        response = client.post(path, body, content_type="application/json", **auth)
+        assert response.status_code == 400, (path, body, response.content)
+        assert set(response.json()) == {"error"}
+    assert client.get("/api/v1/ideas/?board=%C2%B2", **auth).status_code == 400
+    assert client.post(f"/api/v1/ideas/{idea.pk}/merge/", {"into": idea.pk}, content_type="application/json",
+                       **auth).status_code == 400  # fmt: skip
