@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from community.errors import ServiceError
+from community.page_cache import anonymous_page_cache
 from community.policy import can
+from community.views.paging import slice_page
 from community.views.scoping import community_page
 from discussions.selectors import reply_list
 
@@ -21,13 +23,20 @@ from .common import NS, error_page, page
 PAGE_SIZE = 50
 
 
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return max(1, min(int(value), 10_000)) if value.isascii() and value.isdigit() and len(value) < 6 else 1
+
+
 @community_page("feedback.read")
+@anonymous_page_cache
 def boards(request, community_slug):
     items = list(selectors.board_list(community=request.community, actor=request.actor))
     return page(request, "feedback/boards.html", {"boards": items})
 
 
 @community_page("feedback.read")
+@anonymous_page_cache
 def board(request, community_slug, board_slug):
     community, actor = request.community, request.actor
     the_board = selectors.access_board(community=community, actor=actor, slug=board_slug)
@@ -35,13 +44,14 @@ def board(request, community_slug, board_slug):
     status = request.GET.get("status", "")
     status = status if status in {s.key for s in statuses} else ""
     tag = request.GET.get("tag", "")[:40]
-    ideas = list(
-        selectors.idea_list(
-            community=community, actor=actor, board=the_board, status=status, tag=tag, include_closed=bool(status)
-        )[:PAGE_SIZE]
+    ideas = selectors.idea_list(
+        community=community, actor=actor, board=the_board, status=status, tag=tag, include_closed=bool(status)
     )
+    page_ = slice_page(ideas, _page_number(request), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "board": the_board, "ideas": ideas, "statuses": statuses, "status": status, "tag": tag,
+        "board": the_board, "ideas": page_.object_list, "page": page_, "query": query.urlencode(), "statuses": statuses, "status": status, "tag": tag,
         "can_post": can(actor, "feedback.post") and actor.is_member, "can_vote": can(actor, "feedback.vote"),
     }  # fmt: skip
     return page(request, "feedback/board.html", context)
@@ -88,6 +98,7 @@ def similar(request, community_slug, board_slug):
 
 
 @community_page("feedback.read")
+@anonymous_page_cache
 def idea(request, community_slug, idea_id):
     community, actor = request.community, request.actor
     the_idea = selectors.access_idea(community=community, actor=actor, idea_id=idea_id)
@@ -146,12 +157,14 @@ def idea_follow(request, community_slug, idea_id):
 
 
 @community_page("feedback.read")
+@anonymous_page_cache
 def roadmap(request, community_slug):
     columns = selectors.roadmap(community=request.community, actor=request.actor)
     return page(request, "feedback/roadmap.html", {"columns": columns})
 
 
 @community_page("feedback.read")
+@anonymous_page_cache
 def changelog(request, community_slug):
     entries = list(selectors.changelog_list(community=request.community, actor=request.actor)[:50])
     return page(request, "feedback/changelog.html", {"entries": entries})

@@ -10,6 +10,7 @@ from community.models import Activity
 from community.tenancy import community_scope
 from feedback.models import Idea, IdeaStatus, Vote
 from feedback.services.votes import vote_cast
+from feedback.views import member
 from tests.discussions.conftest import actor_for
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,28 @@ def test_the_member_timeline_offers_use_as_feedback_on_each_activity(client, fb)
     assert response.status_code == 302
     with community_scope(m.a.pk):
         assert Idea.objects.for_community(m.a).filter(topic__title="From the timeline").exists()
+
+
+def test_the_board_pages_through_its_ideas_by_votes(client, fb, monkeypatch):
+    m = fb
+    monkeypatch.setattr(member, "PAGE_SIZE", 2)
+    ideas = [m.post(m.bob, f"Idea {i}") for i in range(3)]
+    with community_scope(m.a.pk):
+        vote_cast(community=m.a, actor=actor_for(m.a, m.dan), idea=ideas[2])
+    first = client.get(url(m, "board", board_slug=m.board.slug)).content.decode()
+    second = client.get(url(m, "board", board_slug=m.board.slug) + "?page=2").content.decode()
+    assert first.index("Idea 2") < first.index("Idea 1") and "Idea 0" not in first and "Fewer votes" in first
+    assert "Idea 0" in second and "Idea 2" not in second
+    assert client.get(url(m, "board", board_slug=m.board.slug) + "?page=%C2%B2").status_code == 200
+
+
+def test_anonymous_readers_get_the_cached_board_until_a_vote_changes_it(client, fb, django_capture_on_commit_callbacks):
+    m = fb
+    idea = m.post(m.bob)
+    path = url(m, "board", board_slug=m.board.slug)
+    assert client.get(path)["X-Hearth-Page-Cache"] == "miss"
+    assert client.get(path)["X-Hearth-Page-Cache"] == "hit"
+    with community_scope(m.a.pk), django_capture_on_commit_callbacks(execute=True):
+        vote_cast(community=m.a, actor=actor_for(m.a, m.dan), idea=idea)
+    response = client.get(path)
+    assert response["X-Hearth-Page-Cache"] == "miss" and "<b>1</b>" in response.content.decode()
