@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from community.models import Community
+from community.models import Activity, Community
 from community.policy import Actor
 from discussions.models.topic import SEARCH_CONFIG
 
@@ -222,7 +222,8 @@ def prioritisation(
 
 
 def idea_reach(*, community: Community, idea: Idea) -> dict:
-    """Unique members and organizations, recent votes, and the mean sentiment of the idea's evidence."""
+    """Unique members and organizations, recent votes, and the mean sentiment of the idea's evidence and comments
+    (the comments' activities, scored by insights: the forum records replies with parent `topic:<id>`)."""
     row = with_reach(Idea.objects.for_community(community).filter(pk=idea.pk), community).values(
         "unique_members", "unique_organizations", "votes_30d", "weighty_votes"
     )[0]
@@ -230,5 +231,10 @@ def idea_reach(*, community: Community, idea: Idea) -> dict:
         Evidence.objects.for_community(community)
         .filter(idea=idea, activity__sentiment__isnull=False)
         .aggregate(s=Avg("activity__sentiment"))["s"]
+    )
+    row["comment_sentiment"] = (
+        Activity.objects.for_community(community)
+        .filter(source="forum", parent_external_id=f"topic:{idea.topic_id}", sentiment__isnull=False)
+        .aggregate(s=Avg("sentiment"))["s"]
     )
     return row

@@ -42,6 +42,13 @@ class IdeaSerializer(serializers.Serializer):
     status_changed_at = serializers.DateTimeField(allow_null=True)
 
 
+class IdeaCreateSerializer(StrictFields, serializers.Serializer):
+    board = serializers.CharField(max_length=80, help_text="The board's slug or id.")
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20_000)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=5, default=list)
+
+
 class IdeaStatusChangeSerializer(StrictFields, serializers.Serializer):
     status = serializers.SlugField(max_length=40)
     response = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default=None)

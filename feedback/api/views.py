@@ -57,26 +57,22 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVie
     # Votes: a member for themself (feedback.vote) or staff/a key on behalf of one (feedback.manage); the service
     # decides which, so the view only asks for read access to the community's feedback.
     action_permissions = {
-        "list": READ, "retrieve": READ, "votes": READ, "status_change": MANAGE, "merge": MANAGE, "evidence": READ,
+        "list": READ, "retrieve": READ, "create": "feedback.post", "votes": READ, "status_change": MANAGE,
+        "merge": MANAGE, "evidence": READ,
     }  # fmt: skip
+
+    def _board(self, community, value: str):
+        lookup = (
+            {"board_id": int(value)} if value.isascii() and value.isdigit() and len(value) < 18 else {"slug": value}
+        )
+        try:
+            return selectors.access_board(community=community, actor=self.actor, **lookup)
+        except Http404:
+            raise ServiceError("board: no such board.", field="board") from None
 
     def scoped_queryset(self, community):
         params = _params(self)
-        board = None
-        if params.get("board"):
-            value = params["board"]
-            try:
-                board = selectors.access_board(
-                    community=community,
-                    actor=self.actor,
-                    **(
-                        {"board_id": int(value)}
-                        if value.isascii() and value.isdigit() and len(value) < 18
-                        else {"slug": value}
-                    ),
-                )
-            except Http404:
-                raise ServiceError("board: no such board.", field="board") from None
+        board = self._board(community, params["board"]) if params.get("board") else None
         status_key = params.get("status") or ""
         if status_key and not IdeaStatus.objects.for_community(community).filter(key=status_key[:40]).exists():
             raise ServiceError("status: no such status.", field="status")
@@ -105,6 +101,14 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityVie
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.IdeaCreateSerializer, responses={201: s.IdeaSerializer})
+    def create(self, request, *args, **kwargs):
+        """Post an idea as the signed-in member (a topic in the board's ideas space); keys cannot: ideas are people's."""
+        data = _valid(s.IdeaCreateSerializer, request.data)
+        board = self._board(self.community, data.pop("board"))
+        idea = idea_services.idea_post(community=self.community, actor=self.actor, board=board, **data)
+        return self._detail(idea, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.IdeaStatusChangeSerializer, responses=s.IdeaSerializer)
     @action(detail=True, methods=["post"], url_path="status")

@@ -140,3 +140,18 @@ def test_similar_ideas_are_found_by_shared_words_in_the_board_only(fbs):
     found = selectors.similar_ideas(community=m.a, actor=actor_for(m.a, m.carol), board=m.board, text="dark' & mode!")
     assert [i.pk for i in found] == [dark.pk]
     assert selectors.similar_ideas(community=m.a, actor=actor_for(m.a, m.carol), board=m.board, text="&&") == []
+
+
+def test_the_idea_shows_the_sentiment_of_its_evidence_and_comments(fbs):
+    m = fbs
+    idea = m.post(m.bob)
+    topic = Topic.objects.get(pk=idea.topic_id)
+    reply_create(community=m.a, actor=actor_for(m.a, m.carol), topic=topic, body="I love this")
+    Activity.objects.for_community(m.a).filter(parent_external_id=f"topic:{topic.pk}").update(sentiment=0.8)
+    slack = Activity.objects.create(
+        community=m.a, member=m.dan, kind="message", channel="slack", source="slack", external_id="s2",
+        occurred_at=idea.created_at, body="this is broken", sentiment=-0.4,
+    )  # fmt: skip
+    evidence_attach(community=m.a, actor=actor_for(m.a, m.mia), idea=idea, activity=slack)
+    reach = selectors.idea_reach(community=m.a, idea=idea)
+    assert reach["sentiment"] == pytest.approx(-0.4) and reach["comment_sentiment"] == pytest.approx(0.8)

@@ -185,3 +185,20 @@ def test_bad_input_is_a_json_400_never_a_500(client, fb):
     assert client.get("/api/v1/ideas/?board=%C2%B2", **auth).status_code == 400
     assert client.post(f"/api/v1/ideas/{idea.pk}/merge/", {"into": idea.pk}, content_type="application/json",
                        **auth).status_code == 400  # fmt: skip
+
+
+def test_a_member_posts_an_idea_through_the_api_and_a_key_cannot(client, fb):
+    m = fb
+    client.force_login(m.carol.user)
+    base = f"/api/v1/c/{m.a.slug}/ideas/"
+    body = {"board": m.board.slug, "title": "Webhooks for ideas", "body": "So we can sync", "tags": ["api"]}
+    created = client.post(base, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["title"] == "Webhooks for ideas" and created.json()["tags"] == ["api"]
+    staff = client.post(base, {**body, "board": m.staff_board.slug}, content_type="application/json")
+    assert staff.status_code == 400 and staff.json()["error"]["fields"] is not None
+    client.logout()
+    keyed = client.post("/api/v1/ideas/", body, content_type="application/json", **key_auth(m))
+    assert keyed.status_code == 403
+    with community_scope(m.a.pk):
+        assert Idea.objects.for_community(m.a).count() == 1
