@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from community.models import Activity, Community
 from community.policy import Actor
+from community.selectors.members import member_directory
 from discussions.models.topic import SEARCH_CONFIG
 
 from .models import Board, ChangelogEntry, Evidence, Idea, IdeaStatus, Vote
@@ -214,9 +215,18 @@ def with_reach(qs: QuerySet[Idea], community: Community) -> QuerySet[Idea]:
 
 def prioritisation(
     *, community: Community, actor: Actor, board: Board | None = None, status: str = "", tag: str = "",
-    sort: str = "votes",
+    sort: str = "votes", segment_id: int | None = None,
 ) -> QuerySet[Idea]:  # fmt: skip
+    """Ideas with their reach; with a segment (the members directory's saved filters), only ideas some member of it
+    asked for (authored or voted), with `segment_votes` counting that segment's votes."""
     qs = with_reach(idea_list(community=community, actor=actor, board=board, status=status, tag=tag), community)
+    if segment_id is not None:
+        members = member_directory(community=community, segment_id=segment_id).order_by().values("pk")
+        in_segment = Vote.objects.filter(community_id=community.pk, idea=OuterRef("pk"), member_id__in=members)
+        counted = in_segment.order_by().values("idea").annotate(n=Count("*")).values("n")
+        qs = qs.filter(Q(Exists(in_segment)) | Q(topic__author_id__in=members)).annotate(
+            segment_votes=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+        )
     order = {"votes": ("-vote_count", "-id"), "members": ("-unique_members", "-id"), "trend": ("-votes_30d", "-id")}
     return qs.order_by(*order.get(sort, order["votes"]))
 

@@ -12,6 +12,7 @@ from community.errors import ServiceError
 from community.models import Activity
 from community.selectors import access_member
 from community.selectors.activities import access_activity
+from community.selectors.members import segment_list
 from community.views.manage import dashboard_render
 from community.views.scoping import community_page
 
@@ -44,12 +45,18 @@ def prioritise(request, community_slug):
     board = next((b for b in boards if b.slug == board_slug), None)
     status = status if status in {s.key for s in statuses} else ""
     tag, sort = request.GET.get("tag", "")[:40], request.GET.get("sort", "votes")
-    ideas = selectors.prioritisation(community=community, actor=actor, board=board, status=status, tag=tag, sort=sort)
+    segments = list(segment_list(community=community)[:200])
+    segment = next((sg for sg in segments if sg.pk == _int(request.GET.get("segment"))), None)
+    ideas = selectors.prioritisation(
+        community=community, actor=actor, board=board, status=status, tag=tag, sort=sort,
+        segment_id=segment.pk if segment else None,
+    )  # fmt: skip
     if request.GET.get("format") == "csv":
         return _csv(community, ideas[:5000])
     context = {
         "ideas": list(ideas[:PAGE_SIZE]), "boards": boards, "statuses": statuses, "board_slug": board_slug,
         "status": status, "tag": tag, "sort": sort, "sorts": SORTS, "query": request.GET.urlencode(),
+        "segments": segments, "segment": segment,
     }  # fmt: skip
     return dashboard_render(request, "feedback/prioritise.html", context)
 

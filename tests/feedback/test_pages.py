@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from community.models import Activity
+from community.models import Activity, Member, Segment
 from community.tenancy import community_scope
 from feedback.models import Idea, IdeaStatus, Vote
 from feedback.services.votes import vote_cast
@@ -202,3 +202,17 @@ def test_anonymous_readers_get_the_cached_board_until_a_vote_changes_it(client, 
         vote_cast(community=m.a, actor=actor_for(m.a, m.dan), idea=idea)
     response = client.get(path)
     assert response["X-Hearth-Page-Cache"] == "miss" and "<b>1</b>" in response.content.decode()
+
+
+def test_prioritisation_filters_by_segment_and_counts_its_votes(client, fb):
+    m = fb
+    wanted, other = m.post(m.alice, "Single sign-on"), m.post(m.alice, "Emoji picker")
+    with community_scope(m.a.pk):
+        Member.objects.filter(pk=m.carol.pk).update(tags=["vip"])
+        segment = Segment.objects.create(community=m.a, name="VIPs", filters={"tag": "vip"})
+        vote_cast(community=m.a, actor=actor_for(m.a, m.carol), idea=wanted)
+        vote_cast(community=m.a, actor=actor_for(m.a, m.dan), idea=other)
+    login(client, m, m.mia)
+    page = client.get(url(m, "prioritise") + f"?segment={segment.pk}").content.decode()
+    assert "Single sign-on" in page and "Emoji picker" not in page and "VIPs votes" in page
+    assert "Emoji picker" in client.get(url(m, "prioritise")).content.decode()
