@@ -27,6 +27,16 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class ActivityAction:
+    """A link in the menu of one activity (member timeline, moderation item): reversed with (community slug, activity
+    id) and shown to actors the policy allows `action`, e.g. feedback's "Use as feedback"."""
+
+    label: str
+    url_name: str
+    action: str
+
+
+@dataclass(frozen=True)
 class AppContribution:
     label: str
     # (prefix, module) pairs included under /c/<community_slug>/ (and at / on a custom domain), after the core's own
@@ -58,6 +68,8 @@ class AppContribution:
     # edited: how moderation blocks, holds, flags or censors a post (watched words, trust levels, rate limits)
     # without the forum naming it.
     content_checks: tuple[str, ...] = ()
+    # Links offered on each activity of the dashboard's activity lists, without the core naming the app behind them.
+    activity_actions: tuple[ActivityAction, ...] = ()
 
 
 class RegistryError(Exception):
@@ -104,6 +116,10 @@ def actions() -> Mapping[str, tuple[int, str | None]]:
 
 def menu_entries() -> list[MenuEntry]:
     return sorted((entry for c in _contributions.values() for entry in c.menu), key=lambda entry: entry.order)
+
+
+def activity_actions() -> list[ActivityAction]:
+    return [entry for c in _contributions.values() for entry in c.activity_actions]
 
 
 def community_url_includes() -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "discussions",
     "moderation",
     "insights",
+    "feedback",
     "advocacy",
     "integrations",
     "django.contrib.admin",

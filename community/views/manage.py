@@ -25,9 +25,19 @@ def dashboard_nav(actor) -> list[tuple[str, str]]:
     return [(entry.label, entry.url_name) for entry in registry.menu_entries() if can(actor, entry.action)]
 
 
+def activity_menu(actor) -> list[tuple[str, str]]:
+    """The links each activity row offers (community/registry.py activity_actions) that the actor may follow."""
+    return [(entry.label, entry.url_name) for entry in registry.activity_actions() if can(actor, entry.action)]
+
+
 def dashboard_render(request, template, context=None, status=200):
     """Render a dashboard page with the menu; every app's dashboard views render through this."""
-    base = {"community": request.community, "actor": request.actor, "nav": dashboard_nav(request.actor)}
+    base = {
+        "community": request.community,
+        "actor": request.actor,
+        "nav": dashboard_nav(request.actor),
+        "activity_menu": activity_menu(request.actor),
+    }
     return render(request, template, {**base, **(context or {})}, status=status)
 
 

@@ -6,7 +6,7 @@ from .poll import Poll, PollOption, PollVote, ResultsVisibility
 from .reaction import DEFAULT_REACTIONS, Bookmark, Reaction
 from .read_state import TopicReadState
 from .reply import Reply, Revision
-from .space import PostPolicy, Space, SpaceGroupMember, SpaceVisibility
+from .space import PostPolicy, Space, SpaceGroupMember, SpaceKind, SpaceVisibility
 from .subscription import Level, Subscription
 from .topic import Pin, Topic, TopicKind, TopicStatus
 
@@ -30,6 +30,7 @@ __all__ = [
     "Revision",
     "Space",
     "SpaceGroupMember",
+    "SpaceKind",
     "SpaceVisibility",
     "Subscription",
     "Topic",

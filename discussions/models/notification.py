@@ -15,6 +15,8 @@ class NotificationKind(models.TextChoices):
     ACCEPTED = "accepted", "accepted your answer"
     REACTION = "reaction", "reacted"
     WATCHED = "watched", "posted in something you watch"
+    # An idea you voted for or follow moved on (feedback's one status-change service sends it).
+    STATUS = "status", "changed the status of an idea you follow"
 
 
 class Notification(CommunityOwned):

@@ -16,6 +16,13 @@ class PostPolicy(models.TextChoices):
     STAFF = "staff", "Staff only"
 
 
+class SpaceKind(models.TextChoices):
+    FORUM = "forum", "Forum"
+    # Topics of an ideas space are ideas: the feedback app owns their votes and statuses (Discourse's ideas
+    # category type); the forum still gives them its editor, replies, search and notifications.
+    IDEAS = "ideas", "Ideas"
+
+
 class Space(CommunityOwned):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80)
@@ -23,6 +30,9 @@ class Space(CommunityOwned):
     colour = models.CharField(max_length=7, default="#c2410c")
     icon = models.CharField(max_length=8, blank=True)
     position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(
+        max_length=10, choices=SpaceKind.choices, default=SpaceKind.FORUM, db_default=SpaceKind.FORUM
+    )
     visibility = models.CharField(max_length=10, choices=SpaceVisibility.choices, default=SpaceVisibility.PUBLIC)
     start_policy = models.CharField(max_length=10, choices=PostPolicy.choices, default=PostPolicy.MEMBERS)
     reply_policy = models.CharField(max_length=10, choices=PostPolicy.choices, default=PostPolicy.MEMBERS)

@@ -40,6 +40,7 @@ PRIORITY = [
     NotificationKind.REPLY,
     NotificationKind.REACTION,
     NotificationKind.WATCHED,
+    NotificationKind.STATUS,
 ]
 EMAIL_PREF = {
     NotificationKind.MENTION: "email_mentions",
@@ -47,6 +48,7 @@ EMAIL_PREF = {
     NotificationKind.REPLY: "email_replies",
     NotificationKind.ACCEPTED: "email_replies",
     NotificationKind.WATCHED: "email_replies",
+    NotificationKind.STATUS: "email_replies",
 }
 
 

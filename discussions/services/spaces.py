@@ -9,7 +9,7 @@ from community.models import Community, Member
 from community.page_cache import public_pages_changed
 from community.policy import Actor, can
 
-from ..models import PostPolicy, Space, SpaceGroupMember, SpaceVisibility
+from ..models import PostPolicy, Space, SpaceGroupMember, SpaceKind, SpaceVisibility
 from .common import require
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -28,6 +28,7 @@ def space_create(
     visibility: str = SpaceVisibility.PUBLIC,
     start_policy: str = PostPolicy.MEMBERS,
     reply_policy: str = PostPolicy.MEMBERS,
+    kind: str = SpaceKind.FORUM,
 ) -> Space:
     require(can(actor, "discussions.manage"), "Only managers may create spaces.", code="permission_denied")
     name = (name or "").strip()
@@ -37,6 +38,7 @@ def space_create(
     require(bool(COLOUR_RE.match(colour)), "Colour is a hex value like #c2410c.", field="colour")
     require(visibility in SpaceVisibility.values, "Unknown visibility.", field="visibility")
     require(start_policy in PostPolicy.values and reply_policy in PostPolicy.values, "Unknown posting rule.")
+    require(kind in SpaceKind.values, "Unknown space kind.", field="kind")
     if position is None:
         position = Space.objects.for_community(community).count()
     try:
@@ -53,6 +55,7 @@ def space_create(
                 visibility=visibility,
                 start_policy=start_policy,
                 reply_policy=reply_policy,
+                kind=kind,
             )
     except IntegrityError:
         require(False, f"A space at {slug} exists already.", code="conflict", field="slug")

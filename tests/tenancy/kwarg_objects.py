@@ -22,6 +22,9 @@ KWARG_MODELS: dict[str, str] = {
     "rule_id": "insights.AlertRule",
     "item_id": "moderation.QueueItem",
     "sanction_id": "moderation.Sanction",
+    "board_slug": "feedback.Board.slug",
+    "idea_id": "feedback.Idea",
+    "activity_id": "community.Activity",
 }
 
 # kwargs that are not object ids: a fixed value to use.

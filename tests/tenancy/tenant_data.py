@@ -125,6 +125,30 @@ def _moderation(community, owner_user):
     MemberTrust.objects.create(community=community, member=member, level=3, stats={"note": "SENTINEL-B-TRUST"})
 
 
+@builder
+def _feedback(community, owner_user):
+    """B's board, an idea with a vote, a follower and evidence, and a changelog entry: none of it reachable from A."""
+    from community.models import Activity, Member
+    from feedback.models import ChangelogEntry, Evidence, Follower, Vote
+    from feedback.services.boards import board_create
+    from feedback.services.ideas import idea_post
+    from tests.discussions.conftest import actor_for
+
+    owner = Member.objects.for_community(community).filter(user=owner_user).first()
+    actor = actor_for(community, owner)
+    board = board_create(community=community, actor=actor, name="Sentinel Bravo Board")
+    idea = idea_post(community=community, actor=actor, board=board, title="Sentinel Bravo Idea", body="SENTINEL-B-IDEA")
+    voter = Member.objects.for_community(community).exclude(pk=owner.pk).order_by("pk").first()
+    Vote.objects.create(community=community, idea=idea, member=voter)
+    Follower.objects.get_or_create(community=community, idea=idea, member=voter)
+    activity = Activity.objects.for_community(community).order_by("pk").first()
+    Evidence.objects.create(community=community, idea=idea, activity=activity, note="SENTINEL-B-EVIDENCE")
+    ChangelogEntry.objects.create(
+        community=community, title="Sentinel Bravo Changelog", body="SENTINEL-B-CHANGELOG",
+        body_html="<p>SENTINEL-B-CHANGELOG</p>", idea=idea, published_at=idea.created_at,
+    )  # fmt: skip
+
+
 def populate(community, owner_user) -> None:
     for fn in BUILDERS:
         fn(community, owner_user)

@@ -1,0 +1,1 @@
+"""The feedback app's writers, one module per subject."""
