@@ -69,7 +69,7 @@ def combine(probability: float, item: ScoreInput) -> tuple[float, list[str]]:
 
 class HearthSpamScorer:
     name = "hearth-spam"
-    version = "1"
+    version = "2"  # 2: the blend of the pooled model and the comments specialist
 
     def score(self, items: list[ScoreInput]) -> list[Verdict]:
         probabilities = text_probabilities([item.text for item in items])  # one vectorisation for the batch

@@ -1,7 +1,8 @@
 """Hearth's spam text classifier and its training: TF-IDF word 1-2-grams and character 2-5-grams of the text with
 links, phone numbers, sums and numbers replaced by tokens, under a linear SVM whose margins are calibrated to
-probabilities (Platt scaling, 5 folds). One model for both shipped corpora (YouTube comments and SMS messages),
-since a community's text arrives without a label saying which it resembles.
+probabilities (Platt scaling, 5 folds). Two such models blended: one trained on both shipped corpora (YouTube
+comments and SMS messages), since a community's text arrives without a label saying which it resembles, and a
+comments specialist trained on the YouTube half alone (`BlendedModel`, weight `Settings.specialist_weight`).
 
 Data: moderation/data/ (copies of the training halves, see moderation/data/README.md). Rebuild with
 `manage.py train_spam_model`; `--cross-validate` prints the figures quoted in docs/moderation.md.
@@ -36,6 +37,10 @@ class Settings:
     char_ngrams: tuple[int, int] = (2, 5)
     char_min_df: int = 2
     calibration_folds: int = 5
+    # The weight of the comments specialist (trained on the YouTube half alone) in the blend with the model trained
+    # on both corpora; chosen out of fold on the training halves (docs/moderation.md): 0 is the pooled model alone.
+    specialist_weight: float = 0.4
+    specialist_corpus: str = "youtube"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -79,10 +84,30 @@ def build(settings: Settings | None = None) -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
-def train(corpora: list[Corpus], settings: Settings | None = None) -> Pipeline:
-    texts = [t for c in corpora for t in c.texts]
-    model = build(settings).fit(texts, np.concatenate([c.labels for c in corpora]))
-    model.hearth_settings = (settings or Settings()).as_dict()
+class BlendedModel:
+    """The shipped model: a weighted mean of the probabilities of the pooled model (both corpora) and of a specialist
+    trained on comments alone. The pooled model pays on comments for what it learns from SMS; the specialist knows
+    comments best but has never seen an SMS. `predict_proba` has scikit-learn's shape, so callers see one model."""
+
+    def __init__(self, pooled: Pipeline, specialist: Pipeline, weight: float):
+        self.pooled, self.specialist, self.weight = pooled, specialist, weight
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        p = (1 - self.weight) * self.pooled.predict_proba(texts)[:, 1]
+        p += self.weight * self.specialist.predict_proba(texts)[:, 1]
+        return np.column_stack([1 - p, p])
+
+
+def _fit(texts: list[str], labels: np.ndarray, settings: Settings) -> Pipeline:
+    return build(settings).fit(texts, labels)
+
+
+def train(corpora: list[Corpus], settings: Settings | None = None) -> BlendedModel:
+    s = settings or Settings()
+    pooled = _fit([t for c in corpora for t in c.texts], np.concatenate([c.labels for c in corpora]), s)
+    (special,) = [c for c in corpora if c.name == s.specialist_corpus]
+    model = BlendedModel(pooled, _fit(special.texts, special.labels, s), s.specialist_weight)
+    model.hearth_settings = s.as_dict()
     return model
 
 
@@ -97,20 +122,28 @@ def measures(truth: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
 
 
 def out_of_fold(corpora: list[Corpus], settings: Settings | None = None, folds: int = 5) -> dict[str, np.ndarray]:
-    """Stratified 5-fold per corpus: each fold is scored by a model trained on the other folds of that corpus plus
-    the other corpus in full (as the shipped model is trained on both). Returns the out-of-fold probabilities."""
+    """Stratified 5-fold per corpus, each fold scored as the shipped blend would score it: the pooled part trained on
+    the other folds of that corpus plus the other corpus in full, the specialist on the other folds of its own corpus
+    (or on all of it, for another corpus's folds). Returns the out-of-fold probabilities."""
+    s = settings or Settings()
+    (special,) = [c for c in corpora if c.name == s.specialist_corpus]
     result = {}
     for own, corpus in enumerate(corpora):
         other_texts = [t for i, c in enumerate(corpora) if i != own for t in c.texts]
         other_labels = np.concatenate([c.labels for i, c in enumerate(corpora) if i != own])
+        specialist_everywhere = None if corpus is special else _fit(special.texts, special.labels, s)
         predicted = np.zeros(len(corpus.texts))
         for train_rows, test_rows in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(
             corpus.texts, corpus.labels
         ):
-            model = build(settings).fit(
-                other_texts + [corpus.texts[i] for i in train_rows],
-                np.concatenate([other_labels, corpus.labels[train_rows]]),
+            train_texts = [corpus.texts[i] for i in train_rows]
+            pooled = _fit(other_texts + train_texts, np.concatenate([other_labels, corpus.labels[train_rows]]), s)
+            specialist = (
+                specialist_everywhere
+                if specialist_everywhere is not None
+                else _fit(train_texts, corpus.labels[train_rows], s)
             )
-            predicted[test_rows] = model.predict_proba([corpus.texts[i] for i in test_rows])[:, 1]
+            blend = BlendedModel(pooled, specialist, s.specialist_weight)
+            predicted[test_rows] = blend.predict_proba([corpus.texts[i] for i in test_rows])[:, 1]
         result[corpus.name] = predicted
     return result

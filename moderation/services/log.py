@@ -31,7 +31,7 @@ def log_record(
     after: dict | None = None,
     label: str | None = None,
 ) -> LogEntry:
-    """Append one entry. `label` names a non-person actor (a scorer "hearth-spam@1")."""
+    """Append one entry. `label` names a non-person actor (a scorer "hearth-spam@2")."""
     member = actor.member if actor is not None and actor.api_key is None else None
     return LogEntry.objects.create(
         community=community,

@@ -64,7 +64,7 @@ def queue_item_open(
     hidden: bool = False,
 ) -> QueueItem:
     """Open (or add to) the one open item of a subject: idempotent per subject; reasons are merged, scores kept
-    at their latest value. `label` names the automatic source in the log (a scorer "hearth-spam@1"). `hidden`: the
+    at their latest value. `label` names the automatic source in the log (a scorer "hearth-spam@2"). `hidden`: the
     content was stored hidden for this review (a held post), so approving it shows it."""
     if subject_kind not in SubjectKind.values:
         raise ServiceError(f"Unknown subject kind {subject_kind!r}.", field="subject_kind")

@@ -51,7 +51,7 @@ def _world_of_decisions(world):
             Flag.objects.create(community=world.a, subject_kind="topic", subject_id=n, reporter=mia, reason=reason)
         for action in ("queue.approve", "queue.reject", "sanction.warn"):
             LogEntry.objects.create(community=world.a, actor_member_id=mia.pk, actor_label="mia", action=action)
-        LogEntry.objects.create(community=world.a, actor_label="hearth-spam@1", action="queue.open")  # the scorer
+        LogEntry.objects.create(community=world.a, actor_label="hearth-spam@2", action="queue.open")  # the scorer
     return mia
 
 

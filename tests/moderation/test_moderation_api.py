@@ -25,7 +25,7 @@ def test_the_api_shows_one_moderation_object_after_the_worker_screened(client, w
     assert "moderation_status" not in listed["y1"] and "moderation_score" not in listed["y1"]
     assert spam["spam"] >= 0.5 and spam["status"] in {"flagged", "held"} and spam["reasons"]
     assert ham["spam"] < 0.5 and ham["status"] == "published" and ham["reasons"] == []
-    assert 0 <= ham["toxicity"] <= 1 and spam["scorer"] == "hearth-spam@1+hearth-toxicity@1"
+    assert 0 <= ham["toxicity"] <= 1 and spam["scorer"] == "hearth-spam@2+hearth-toxicity@1"
     screened = client.get(f"/api/v1/activities/?moderation_status={spam['status']}", **auth).json()["results"]
     assert [a["external_id"] for a in screened] == ["y1"]
     assert client.get("/api/v1/activities/?moderation_status=unscreened", **auth).json()["results"] == []

@@ -12,6 +12,7 @@ from discussions.services.topics import topic_create
 from moderation.models import LogEntry, QueueItem
 from moderation.services.queue import queue_item_act
 from moderation.services.screening import activities_screen
+from tests.discussions.conftest import established
 from tests.factories import add_member, make_user, owner_of
 from tests.moderation.test_screening import HAM, SPAM
 
@@ -30,6 +31,9 @@ def test_forum_topics_and_replies_are_screened_after_commit(world, eager_celery,
         space = Space.objects.create(community=world.a, name="General", slug="general")
         newcomer = Member.objects.get(pk=newcomer.pk)
         actor = Actor(community=world.a, user_id=newcomer.user_id, member=newcomer)
+    # Past trust level 0 (which refuses links before any scorer runs): this is about the scorer's verdict.
+    established(world.a, newcomer, level=1)
+    with community_scope(world.a.pk):
         with django_capture_on_commit_callbacks(execute=True):
             topic = topic_create(community=world.a, actor=actor, space=space, title="Free iPhone giveaway", body=SPAM)
         with django_capture_on_commit_callbacks(execute=True):
@@ -64,6 +68,9 @@ def test_a_held_forum_topic_is_hidden_and_queued_and_approving_it_shows_it_again
         space = Space.objects.create(community=world.a, name="General", slug="general")
         newcomer = Member.objects.get(pk=newcomer.pk)
         actor = Actor(community=world.a, user_id=newcomer.user_id, member=newcomer)
+    # Past trust level 0 (which refuses links before any scorer runs): this is about the scorer's verdict.
+    established(world.a, newcomer, level=1)
+    with community_scope(world.a.pk):
         with django_capture_on_commit_callbacks(execute=True):
             topic = topic_create(community=world.a, actor=actor, space=space, title="Free iPhone giveaway", body=SPAM)
         topic.refresh_from_db()
