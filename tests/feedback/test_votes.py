@@ -6,9 +6,11 @@ import pytest
 from django.db import connection, transaction
 
 from community.errors import ServiceError
-from community.models import Activity
+from community.models import Activity, Member
+from community.policy import SILENCED_TAG
 from community.tenancy import community_scope
 from feedback.models import Idea, Vote
+from feedback.services.ideas import idea_post
 from feedback.services.votes import vote_cast, vote_remove
 from tests.discussions.conftest import actor_for
 
@@ -90,3 +92,15 @@ def test_two_concurrent_votes_by_one_member_count_once(fb):
         assert Idea.objects.get(pk=idea.pk).vote_count == 1
         assert Vote.objects.for_community(m.a).filter(idea=idea, member=m.carol).count() == 1
         assert Activity.objects.for_community(m.a).filter(member=m.carol, kind="vote").count() == 1
+
+
+def test_a_silenced_member_neither_votes_nor_posts_ideas(fbs):
+    m = fbs
+    idea = m.post(m.bob)
+    Member.objects.filter(pk=m.carol.pk).update(tags=[SILENCED_TAG])
+    carol = Member.objects.get(pk=m.carol.pk)
+    with pytest.raises(ServiceError):
+        vote_cast(community=m.a, actor=actor_for(m.a, carol), idea=idea)
+    with pytest.raises(ServiceError):
+        idea_post(community=m.a, actor=actor_for(m.a, carol), board=m.board, title="x", body="y")
+    assert Idea.objects.get(pk=idea.pk).vote_count == 0
