@@ -53,6 +53,8 @@ class AppContribution:
     actions: Mapping[str, tuple[int, str | None]] = field(default_factory=dict)
     # Dotted path of `seed(community, members_by_handle) -> None`, run by `manage.py seed_demo`.
     demo_seed: str | None = None
+    # Seeds run by this number, then by registration: a seed others' content depends on (who may post) goes first.
+    demo_seed_order: int = 100
     # Celery task names run as `task(community_id, [activity ids])` after the transaction that stored new activities
     # commits (forum posts, the Activity API, channel ingest alike): how scoring and rollups hear about new rows
     # without the core naming them. Existing (deduplicated) activities are not announced again.
@@ -162,7 +164,8 @@ def settings_panels() -> list[Callable]:
 
 def demo_seeds() -> list[Callable]:
     seeds = []
-    for c in _contributions.values():
+    ordered = sorted(_contributions.values(), key=lambda c: c.demo_seed_order)  # stable: registration order within
+    for c in ordered:
         if c.demo_seed:
             module, _, name = c.demo_seed.rpartition(".")
             seeds.append(getattr(import_module(module), name))

@@ -42,6 +42,8 @@ class ModerationConfig(AppConfig):
                     "moderation.read_guidelines": (VISITOR, "moderation:read"),
                 },
                 settings_panels=("moderation.views.settings.thresholds_panel",),
+                demo_seed="moderation.demo.establish_members",
+                demo_seed_order=10,  # before the forum's: its demo posts come from established members
                 # A silenced member reads but does not post (community/policy.py SILENCED_TAG).
                 silenced_actions=("discussions.post",),
                 # Watched words, trust levels and rate limits on every forum post, created or edited.

@@ -100,3 +100,9 @@ def test_new_activities_are_announced_to_registered_listeners_after_commit(world
         registry._contributions.pop("probe")
     assert [r["status"] for r in again] == ["existing"] * 3
     assert _announced == [(world.a.pk, sorted(r["id"] for r in first))]
+
+
+def test_demo_seeds_run_by_their_order_then_by_registration():
+    # Moderation makes the demo's people established (trust level 2) before the forum seeds their posts.
+    names = [f"{seed.__module__}.{seed.__name__}" for seed in registry.demo_seeds()]
+    assert names.index("moderation.demo.establish_members") < names.index("discussions.demo.seed_forum")
