@@ -26,7 +26,7 @@ SIZES = {  # communities, members, activities, topics, replies
     "quick": (8, 3_000, 20_000, 1_500, 15_000),
     "full": (20, 20_000, 1_000_000, 20_000, 200_000),
 }
-SECTIONS = ("rls", "generate", "forum", "load", "ingest", "dashboard")
+SECTIONS = ("rls", "generate", "forum", "load", "ingest", "dashboard", "crisis")
 
 
 def _versions() -> str:
@@ -87,7 +87,7 @@ def main() -> int:
     # after CONN_MAX_AGE, putting reconnects into timings and emptying CaptureQueriesContext's log mid-count.
     for alias in connections:
         connections[alias].settings_dict["CONN_MAX_AGE"] = None
-    from bench import dashboard, forum_reads, ingest, rls_cost
+    from bench import crisis, dashboard, forum_reads, ingest, rls_cost
     from bench.datagen.generate import SLUG_PREFIX, Generator, Sizes
     from community.models import Community
 
@@ -260,6 +260,31 @@ def main() -> int:
                         f"(COPY alone {g.copy_rate:,.0f} rows/s)"
                     )
             lines += ["", f"Size: {dashboard.table_size()} (every community of the bench database).", ""]
+
+    if "crisis" in sections:
+        with _section(lines, "Crisis watch evaluation"):
+            print("== crisis watch", flush=True)
+            sizes = (10_000, 100_000) if args.quick else (100_000, 1_000_000, 10_000_000)
+            twin_members = 2_000 if args.quick else 5_000
+            communities, _ = dashboard.twins(sizes, twin_members)
+            counts = [dashboard.activity_count(c) for c in communities]
+            results = crisis.run(communities, counts, repeats=10 if args.quick else 20)
+            lines += [
+                "## Crisis watch evaluation (`alerts_evaluate`, default rules, at each twin's newest activity; "
+                "fastest of 10 (quick) or 20 runs)",
+                "",
+                "Queries must be equal at every size (they read the windows and the hourly rollups, never the "
+                "history); ratio = time at the smallest size / time at this size.",
+                "",
+                "| activities | hourly rebuild | evaluation | ratio | queries | alerts |",
+                "|---|---|---|---|---|---|",
+            ]
+            for r in results:
+                lines.append(
+                    f"| {r.activities:,} | {r.rebuild_seconds:.1f} s | {_ms(r.ms)} | {results[0].ms / r.ms:.2f} | "
+                    f"{r.queries} | {r.alerts} |"
+                )
+            lines.append("")
 
     lines += [
         "## Rollups",

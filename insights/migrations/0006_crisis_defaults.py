@@ -7,9 +7,9 @@ from django.db import migrations
 
 # A copy of insights.services.crisis.DEFAULT_RULES as of this migration (migrations never import services).
 DEFAULT_RULES = [
-    ("sentiment", 60, {"min_count": 10, "z": 4, "min_ratio": 2.0, "share_delta": 0.25}, []),
-    ("sentiment", 1440, {"min_count": 30, "z": 5, "min_ratio": 1.75, "share_delta": 0.2}, []),
-    ("volume", 60, {"min_count": 50, "z": 5, "min_ratio": 3.0}, []),
+    ("sentiment", 60, {"min_count": 10, "z": 3, "min_ratio": 2.0, "share_delta": 0.25}, []),
+    ("sentiment", 1440, {"min_count": 30, "z": 4, "min_ratio": 1.75, "share_delta": 0.2}, []),
+    ("volume", 60, {"min_count": 50, "z": 4, "min_ratio": 3.0}, []),
     ("keyword", 60, {"threshold": 5}, ["outage", "refund", "scam", "hacked", "lawsuit", "data breach"]),
 ]
 

@@ -52,12 +52,16 @@ class Verdict:
 
 
 def judge(observed: float, history: list[float], *, min_count: float, z: float, min_ratio: float) -> Verdict:
-    """Far above the seasonal normal: at least min_count, above median + z·spread and min_ratio x the median
-    (the ratio keeps steady growth, which moves the level a little every week, from ever firing)."""
+    """Far above the seasonal normal: at least min_count, more than z·noise above the median, and min_ratio times
+    the median (the ratio keeps steady growth, which moves the level a little every week, from ever firing).
+
+    noise = √(spread² + observed): the baseline's own spread plus the count noise of the window itself, so a
+    window of 18 against a median of 6 (four samples of a noisy hour) is not a crisis while 64 against 3 is."""
     expected = median(history) if history else 0.0
     mad = median(abs(x - expected) for x in history) if history else 0.0
     spread = max(MAD_SCALE * mad, math.sqrt(expected), 1.0)
-    fires = observed >= min_count and observed > expected + z * spread and observed >= min_ratio * expected
+    noise = math.sqrt(spread**2 + observed)
+    fires = observed >= min_count and observed > expected + z * noise and observed >= min_ratio * expected
     return Verdict(fires, expected, spread)
 
 

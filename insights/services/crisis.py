@@ -36,15 +36,15 @@ EVIDENCE = 50  # activity ids kept per alert
 _LOCK_CLASS = 17_001  # pg_advisory_xact_lock(class, community): one evaluation of a community at a time
 
 DEFAULT_RULES = [
-    (RuleKind.SENTIMENT, 60, {"min_count": 10, "z": 4, "min_ratio": 2.0, "share_delta": 0.25}, []),
-    # Four samples of a whole day carry their own noise: the day rule asks for more (z 5, 1.75 x usual).
-    (RuleKind.SENTIMENT, 1440, {"min_count": 30, "z": 5, "min_ratio": 1.75, "share_delta": 0.2}, []),
-    (RuleKind.VOLUME, 60, {"min_count": 50, "z": 5, "min_ratio": 3.0}, []),
+    (RuleKind.SENTIMENT, 60, {"min_count": 10, "z": 3, "min_ratio": 2.0, "share_delta": 0.25}, []),
+    # Four samples of a whole day carry their own noise: the day rule asks for more (1.75 x usual).
+    (RuleKind.SENTIMENT, 1440, {"min_count": 30, "z": 4, "min_ratio": 1.75, "share_delta": 0.2}, []),
+    (RuleKind.VOLUME, 60, {"min_count": 50, "z": 4, "min_ratio": 3.0}, []),
     (RuleKind.KEYWORD, 60, {"threshold": 5}, ["outage", "refund", "scam", "hacked", "lawsuit", "data breach"]),
 ]
 THRESHOLD_DEFAULTS = {
-    RuleKind.SENTIMENT: {"min_count": 10, "z": 4, "min_ratio": 2.0, "share_delta": 0.25},
-    RuleKind.VOLUME: {"min_count": 50, "z": 5, "min_ratio": 3.0},
+    RuleKind.SENTIMENT: {"min_count": 10, "z": 3, "min_ratio": 2.0, "share_delta": 0.25},
+    RuleKind.VOLUME: {"min_count": 50, "z": 4, "min_ratio": 3.0},
     RuleKind.KEYWORD: {"threshold": 5},
     RuleKind.FLAGS: {"threshold": 5},
 }

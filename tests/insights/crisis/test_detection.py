@@ -78,8 +78,9 @@ def test_weekly_seasonality_is_not_a_crisis_at_any_hour(world):
         assert evaluate(world.a, now=NOW - timedelta(hours=hours)) == [], hours
 
 
-def test_steady_five_percent_weekly_growth_fires_none(world):
-    weeks(world.a, count=6, growth=1.05, rate=lambda at: rhythm(at) * 4, negative_share=0.15)
+@pytest.mark.parametrize("seed", [17, 1])  # seed 1 holds a noisy hour: 18 negatives against a median of 6
+def test_steady_five_percent_weekly_growth_fires_none(world, seed):
+    weeks(world.a, count=6, growth=1.05, rate=lambda at: rhythm(at) * 4, negative_share=0.15, seed=seed)
     for hours in range(0, 168, 3):
         assert evaluate(world.a, now=NOW - timedelta(hours=hours)) == [], hours
 
