@@ -9,7 +9,8 @@ from community.tenancy import community_scope
 from feedback.models import Board, Idea
 from feedback.services.boards import board_create
 from feedback.services.ideas import idea_post
-from tests.discussions.conftest import Forum, actor_for, forum, in_a  # noqa: F401  (fixtures)
+from moderation.services.posting_rules import posting_limits_set
+from tests.discussions.conftest import Forum, actor_for, established, forum, in_a  # noqa: F401  (fixtures)
 from tests.factories import add_member, make_user
 
 
@@ -37,7 +38,16 @@ def fb(forum):  # noqa: F811
     mia = add_member(forum.a, make_user("mia@example.com"), role=Role.MODERATOR, display_name="mia")
     dan = add_member(forum.a, make_user("dan@example.com"), display_name="dan")
     alice = actor_for(forum.a, forum.alice)
+    established(forum.a, dan)
     with community_scope(forum.a.pk):
+        # These tests post many ideas a minute from one member; the posting limits are tests/moderation's subject.
+        busy = {
+            "topics_per_minute": 1000,
+            "topics_per_day": 10000,
+            "replies_per_minute": 1000,
+            "replies_per_day": 10000,
+        }
+        posting_limits_set(community=forum.a, actor=alice, rate_limits={level: busy for level in range(5)})
         board = board_create(community=forum.a, actor=alice, name="Feature requests")
         members_board = board_create(community=forum.a, actor=alice, name="Bugs", visibility="members")
         staff_board = board_create(community=forum.a, actor=alice, name="Internal", visibility="staff")

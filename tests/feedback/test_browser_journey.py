@@ -7,7 +7,7 @@ from community.tenancy import community_scope
 from feedback.models import Idea, Vote
 from feedback.services.boards import board_create
 from feedback.services.ideas import idea_post
-from tests.discussions.conftest import actor_for
+from tests.discussions.conftest import actor_for, established
 from tests.discussions.test_browser_journey import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     _sign_in,
@@ -25,9 +25,11 @@ def _fits(page) -> bool:
 
 def test_post_vote_merge_ship_and_the_voter_hears(transactional_db, live_server, browser):  # noqa: F811
     community = make_community(make_user("owner@example.com"), slug="makers")
-    add_member(community, make_user("poster@example.com"), display_name="poster")
-    add_member(community, make_user("voter@example.com"), display_name="voter")
+    members = [
+        add_member(community, make_user(f"{name}@example.com"), display_name=name) for name in ("poster", "voter")
+    ]
     early = add_member(community, make_user("early@example.com"), display_name="early")
+    established(community, *members, early)  # past trust level 0, whose first posts wait for review
     add_member(community, make_user("mod@example.com"), role=Role.MODERATOR, display_name="moddy")
     with community_scope(community.pk):
         board = board_create(community=community, actor=actor_for(community, owner_of(community)), name="Ideas")
