@@ -270,12 +270,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hearth API",
-    "DESCRIPTION": "Community management: members, activities, discussions and channels.",
+    "DESCRIPTION": "Community management: members, activities, discussions, channels, moderation, insights and "
+    "crisis alerts, and feedback.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across components get a stable name of their own (W001 otherwise).
+    "ENUM_NAME_OVERRIDES": {"AlertKindEnum": "insights.models.alerts.RuleKind"},
 }
 
 # --- Static files (vendored, served by WhiteNoise; no CDN).
