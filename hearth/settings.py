@@ -273,6 +273,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two "action" fields (queue decisions, watched-word actions): name the second's enum instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "WatchedWordActionEnum": "moderation.models.rules.WordAction",
+        "QueueActionEnum": "moderation.services.queue.ACTIONS",
+    },
 }
 
 # --- Static files (vendored, served by WhiteNoise; no CDN).
