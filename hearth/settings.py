@@ -277,8 +277,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Choice sets that share a field name across components get a stable name of their own (W001 otherwise).
-    "ENUM_NAME_OVERRIDES": {"AlertKindEnum": "insights.models.alerts.RuleKind"},
+    # Choice sets that share a field name across components get a stable name of their own (W001 otherwise):
+    # two "action" fields (queue decisions, watched-word actions) and the alert rule kinds.
+    "ENUM_NAME_OVERRIDES": {
+        "WatchedWordActionEnum": "moderation.models.rules.WordAction",
+        "QueueActionEnum": "moderation.services.queue.ACTIONS",
+        "AlertKindEnum": "insights.models.alerts.RuleKind",
+    },
 }
 
 # --- Static files (vendored, served by WhiteNoise; no CDN).

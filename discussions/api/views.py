@@ -5,7 +5,7 @@ Same services and selectors as the pages, so the same rules: a refusal is a Serv
 
 import django_filters
 from django.contrib.postgres.search import SearchQuery
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -22,6 +22,14 @@ from ..services import engagement, notifications, replies, spaces, subscriptions
 from . import serializers as s
 
 READ, POST, MODERATE, MANAGE = "discussions.read", "discussions.post", "discussions.moderate", "discussions.manage"
+
+HELD_RESPONSE = OpenApiResponse(description='Held for review: {"id", "held": true, "message"}; shown once approved.')
+
+
+def _held(object_id: int) -> Response:
+    """A post a content check held for review: stored, not shown until a moderator approves it (202, not 201)."""
+    message = "Your post is waiting for a moderator's review and will appear once it is approved."
+    return Response({"id": object_id, "held": True, "message": message}, status=status.HTTP_202_ACCEPTED)
 
 
 def _bool(value: str) -> bool | None:
@@ -104,11 +112,13 @@ class TopicViewSet(mixins.ListModelMixin, CommunityViewSet):
     def retrieve(self, request, *args, **kwargs):
         return self._detail(self._topic())
 
-    @extend_schema(request=s.TopicCreateSerializer, responses={201: s.TopicDetailSerializer})
+    @extend_schema(request=s.TopicCreateSerializer, responses={201: s.TopicDetailSerializer, 202: HELD_RESPONSE})
     def create(self, request, *args, **kwargs):
         data = _valid(s.TopicCreateSerializer, request.data)
         space = selectors.access_space(community=self.community, actor=self.actor, space_id=data.pop("space_id"))
         topic = topics.topic_create(community=self.community, actor=self.actor, space=space, **data)
+        if topic.deleted_at is not None:
+            return _held(topic.pk)
         return self._detail(
             selectors.access_topic(community=self.community, actor=self.actor, topic_id=topic.pk),
             status.HTTP_201_CREATED,
@@ -254,7 +264,7 @@ class TopicReplyViewSet(mixins.ListModelMixin, CommunityViewSet):
         topic = selectors.access_topic(community=community, actor=self.actor, topic_id=self.kwargs["topic_id"])
         return selectors.reply_list(community=community, topic=topic)
 
-    @extend_schema(request=s.ReplyCreateSerializer, responses={201: s.ReplySerializer})
+    @extend_schema(request=s.ReplyCreateSerializer, responses={201: s.ReplySerializer, 202: HELD_RESPONSE})
     def create(self, request, *args, **kwargs):
         topic = selectors.access_topic(community=self.community, actor=self.actor, topic_id=self.kwargs["topic_id"])
         data = _valid(s.ReplyCreateSerializer, request.data)
@@ -268,6 +278,8 @@ class TopicReplyViewSet(mixins.ListModelMixin, CommunityViewSet):
             reply_to=reply_to,
             quote_of=quote_of,
         )
+        if reply.deleted_at is not None:
+            return _held(reply.pk)
         return Response(s.ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 

@@ -22,8 +22,8 @@ VIEW, RULES, SANCTION = "moderation.view", "moderation.rules", "moderation.sanct
 class WatchedWordSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     pattern = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(choices=WordKind.values, default=WordKind.WORD)
-    action = serializers.ChoiceField(choices=WordAction.values)
+    kind = serializers.ChoiceField(choices=WordKind.choices, default=WordKind.WORD)
+    action = serializers.ChoiceField(choices=WordAction.choices)
     message = serializers.CharField(max_length=300, allow_blank=True, default="")
     created_at = serializers.DateTimeField(read_only=True)
 

@@ -41,7 +41,7 @@ class WatchedWord(CommunityOwned):
 class MemberTrust(CommunityOwned):
     """A member's trust level 0 to 4, recomputed by beat from activity on every channel unless staff locked it.
 
-    No row: level 0 (a member the computation has not seen yet is new)."""
+    No row yet: computed for the one member when they first post (services.trust.trust_level_of)."""
 
     member = models.ForeignKey("community.Member", on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(default=0)

@@ -41,7 +41,8 @@ WITH acts AS (
     SELECT member_id, count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) AS days,
            count(*) FILTER (WHERE kind = ANY(%(reply_kinds)s)) AS replies,
            count(*) FILTER (WHERE kind = 'accepted_answer') AS answers
-    FROM community_activity WHERE community_id = %(community)s AND member_id IS NOT NULL GROUP BY member_id
+    FROM community_activity WHERE community_id = %(community)s AND member_id IS NOT NULL
+      AND (%(member)s::bigint IS NULL OR member_id = %(member)s) GROUP BY member_id
 ), reactions AS (
     SELECT p.member_id, count(*) AS reactions
     FROM community_activity r
@@ -62,6 +63,7 @@ WITH acts AS (
     LEFT JOIN acts a ON a.member_id = m.id LEFT JOIN reactions x ON x.member_id = m.id
     LEFT JOIN upheld u ON u.member_id = m.id
     WHERE m.community_id = %(community)s AND m.merged_into_id IS NULL
+      AND (%(member)s::bigint IS NULL OR m.id = %(member)s)
 )
 INSERT INTO moderation_membertrust (community_id, member_id, level, locked, locked_by_label, stats, computed_at)
 SELECT %(community)s, s.member_id, greatest(0, EARNED - s.upheld), false, '',
@@ -70,24 +72,32 @@ SELECT %(community)s, s.member_id, greatest(0, EARNED - s.upheld), false, '',
 FROM s
 ON CONFLICT (community_id, member_id) DO UPDATE SET level = EXCLUDED.level, stats = EXCLUDED.stats, computed_at = EXCLUDED.computed_at
 WHERE NOT moderation_membertrust.locked
+RETURNING level
 """.replace("EARNED", _earned_sql())  # constants only: REQUIREMENTS
+
+
+def _compute(community: Community, member_id: int | None) -> list[int]:
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(COMPUTE_SQL, {
+            "community": community.pk, "member": member_id, "reply_kinds": REPLY_KINDS, "now": now,
+            "since": now - timedelta(days=UPHELD_DAYS),
+        })  # fmt: skip
+        return [level for (level,) in cursor.fetchall()]
 
 
 def trust_levels_compute(*, community: Community) -> int:
     """Recompute every unlocked member's level in one statement; the number of rows written."""
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(COMPUTE_SQL, {
-            "community": community.pk, "reply_kinds": REPLY_KINDS, "now": now,
-            "since": now - timedelta(days=UPHELD_DAYS),
-        })  # fmt: skip
-        return cursor.rowcount
+    return len(_compute(community, None))
 
 
 def trust_level_of(*, community: Community, member: Member) -> int:
-    """One query; a member the computation has not seen yet is level 0."""
+    """One query; a member the hourly computation has not seen yet is computed now, alone (one more statement), so
+    a newcomer starts at 0 and a member with history elsewhere starts where that history puts them."""
     level = MemberTrust.objects.for_community(community).filter(member=member).values_list("level", flat=True).first()
-    return level or 0
+    if level is None:
+        level = next(iter(_compute(community, member.pk)), 0)
+    return level
 
 
 def trust_get(*, community: Community, member: Member) -> MemberTrust:

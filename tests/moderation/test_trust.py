@@ -269,3 +269,18 @@ def test_posting_limits_are_validated(mod):
             posting_limits_set(community=mod.a, actor=mod.actor(mod.alice), rate_limits={0: {"topics_per_day": -1}})
         with pytest.raises(ServiceError, match="do not allow"):
             posting_limits_set(community=mod.a, actor=mod.actor(mod.mia), hold_first_posts=0)
+
+
+def test_a_member_the_beat_has_not_seen_is_computed_on_their_first_post(mod, django_assert_num_queries):
+    veteran, newcomer = _newbie(mod, "veteran"), _newbie(mod, "newcomer")
+    _acts(mod, veteran, days=10, replies_=3, reactions=1)
+    with community_scope(mod.a.pk):
+        with django_assert_num_queries(2):  # no row yet: read, then compute this member alone
+            assert trust_level_of(community=mod.a, member=veteran) == 2
+        with django_assert_num_queries(1):
+            assert trust_level_of(community=mod.a, member=veteran) == 2
+        assert trust_level_of(community=mod.a, member=newcomer) == 0
+        computed = set(MemberTrust.objects.for_community(mod.a).values_list("member_id", flat=True))
+        assert computed == {mod.bob.pk, mod.carol.pk, veteran.pk, newcomer.pk}  # nobody else (bob, carol: fixture)
+        reply = replies.reply_create(community=mod.a, actor=mod.actor(veteran), topic=mod.topic, body="https://x.org")
+    assert reply.deleted_at is None

@@ -284,3 +284,23 @@ def test_watched_words_list_is_constant_queries(mod, rows, django_assert_num_que
     api.get("/api/v1/moderation/watched-words/")  # warm the key lookup's caches alike for both sizes
     with django_assert_num_queries(8):  # key, scope, policy and page queries: the same for 1 and 30 rows
         assert len(api.get("/api/v1/moderation/watched-words/").json()["results"]) == rows
+
+
+def test_a_held_post_through_the_api_is_a_202_saying_so(mod):
+    _watch(mod, "crypto", "hold")
+    api = APIClient()
+    api.force_login(mod.bob.user)
+    topic = api.post(f"/api/v1/c/{mod.a.slug}/topics/", {"space_id": mod.general.pk, "title": "Gains",
+                                                        "body": "crypto"}, format="json")  # fmt: skip
+    reply = api.post(f"/api/v1/c/{mod.a.slug}/topics/{mod.topic.pk}/replies/", {"body": "cr y pto"}, format="json")
+    assert (
+        topic.status_code == 202
+        and topic.json()["held"] is True
+        and "waiting for a moderator" in topic.json()["message"]
+    )
+    assert reply.status_code == 202 and reply.json()["held"] is True
+    with community_scope(mod.a.pk):
+        assert Topic.objects.for_community(mod.a).get(pk=topic.json()["id"]).deleted_at is not None
+        assert (
+            QueueItem.objects.for_community(mod.a).filter(subject_kind="reply", subject_id=reply.json()["id"]).exists()
+        )
