@@ -59,6 +59,9 @@ class AppContribution:
     # commits (forum posts, the Activity API, channel ingest alike): how scoring and rollups hear about new rows
     # without the core naming them. Existing (deduplicated) activities are not announced again.
     activity_listeners: tuple[str, ...] = ()
+    # Celery task names run as `task(community_id, member_id)` after someone asks to join a private community (the
+    # member is pending): how moderation puts the request in its queue without the core naming it.
+    join_request_listeners: tuple[str, ...] = ()
     # Dotted paths of `panel(request) -> str` (rendered HTML) shown on the community settings page, each posting to
     # its app's own URL: how an app offers a setting of its own (insights: the time zone) without the core naming it.
     settings_panels: tuple[str, ...] = ()
@@ -142,6 +145,10 @@ def silenced_actions() -> frozenset[str]:
 
 def activity_listeners() -> list[str]:
     return [name for c in _contributions.values() for name in c.activity_listeners]
+
+
+def join_request_listeners() -> list[str]:
+    return [name for c in _contributions.values() for name in c.join_request_listeners]
 
 
 def content_checks() -> list[Callable]:

@@ -18,6 +18,8 @@ class ModerationConfig(AppConfig):
                 label="moderation",
                 # Screening runs after the activities commit, in the worker, never in the request.
                 activity_listeners=("moderation.screen_activities",),
+                # Requests to join a private community wait in the queue beside held posts.
+                join_request_listeners=("moderation.queue_join_request",),
                 community_urls=(("", "moderation.urls"),),
                 api_urls=("moderation.api.urls",),
                 menu=(

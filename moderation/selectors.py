@@ -4,11 +4,11 @@ figures the insights dashboard shows (`moderation_figures`)."""
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from community.models import Community, Member
+from community.models import Community, Member, MemberStatus
 from integrations.selectors import removal_annotations
 
 from .models import (
@@ -21,6 +21,7 @@ from .models import (
     MemberTrust,
     QueueItem,
     Sanction,
+    SubjectKind,
     WatchedWord,
 )
 
@@ -39,6 +40,12 @@ def queue_list(*, community: Community, status: str | None = ItemStatus.OPEN, ki
     qs = QueueItem.objects.for_community(community)
     if status:
         qs = qs.filter(status=status)
+    if status == ItemStatus.OPEN:
+        # A request to join approved or declined on the members page meanwhile has nothing left to decide.
+        pending = Member.objects.filter(
+            community_id=community.pk, pk=OuterRef("subject_id"), status=MemberStatus.PENDING
+        )
+        qs = qs.exclude(Q(subject_kind=SubjectKind.SIGNUP) & ~Exists(pending))
     if kind:
         qs = qs.filter(subject_kind=kind)
     sanctions = Sanction.objects.filter(community_id=community.pk, member_id=OuterRef("author_id"))

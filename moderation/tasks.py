@@ -71,3 +71,13 @@ def compute_trust_levels_fanout_task() -> int:
     for community_id in community_ids:
         compute_trust_levels_task.delay(community_id)
     return len(community_ids)
+
+
+@shared_task(name="moderation.queue_join_request", **TASK_OPTIONS)
+@scoped_task
+def queue_join_request_task(community_id: int, member_id: int) -> bool:
+    """Announced by the core when someone asks to join a private community (registry.join_request_listeners)."""
+    from .services.queue import signup_queue
+
+    community = Community.objects.filter(pk=community_id).first()
+    return community is not None and signup_queue(community=community, member_id=member_id) is not None

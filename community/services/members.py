@@ -2,9 +2,11 @@
 
 from django.utils import timezone
 
+from community import registry
 from community.errors import ServiceError
 from community.models import Community, Member, MemberStatus, Role
 from community.policy import Actor, can, can_act_on, can_assign_role
+from community.task_queue import enqueue_on_commit
 
 from .activities import activity_record
 from .communities import display_name_for
@@ -20,13 +22,22 @@ def member_join(*, community: Community, user) -> Member:
         if member.status in (MemberStatus.LEFT, MemberStatus.ERASED):
             member.status = status
             member.save(update_fields=["status"])
+            if status == MemberStatus.PENDING:
+                _announce_join_request(community, member)
         return member
     member = Member.objects.create(
         community=community, user=user, status=status, display_name=display_name_for(user), email=user.email
     )
     if member.is_active:
         _record_join(community, member)
+    else:
+        _announce_join_request(community, member)
     return member
+
+
+def _announce_join_request(community: Community, member: Member) -> None:
+    for task_name in registry.join_request_listeners():
+        enqueue_on_commit(task_name, community.pk, member.pk)
 
 
 def _record_join(community: Community, member: Member) -> None:
@@ -60,6 +71,17 @@ def member_approve(*, community: Community, actor: Actor, member: Member) -> Mem
     member.joined_at = timezone.now()
     member.save(update_fields=["status", "joined_at"])
     _record_join(community, member)
+    return member
+
+
+def member_decline(*, community: Community, actor: Actor, member: Member) -> Member:
+    """Turn down a request to join: the person is not a member (status left) and may ask again later."""
+    if not can(actor, "members.approve"):
+        raise ServiceError("You may not decide on requests to join.", code="permission_denied")
+    if member.status != MemberStatus.PENDING:
+        raise ServiceError("This person has not asked to join.", code="conflict")
+    member.status = MemberStatus.LEFT
+    member.save(update_fields=["status"])
     return member
 
 

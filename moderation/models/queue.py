@@ -11,6 +11,7 @@ class SubjectKind(models.TextChoices):
     REPLY = "reply", "Reply"
     ACTIVITY = "activity", "Channel activity"
     APPEAL = "appeal", "Appeal"
+    SIGNUP = "signup", "Request to join"
 
 
 class ItemStatus(models.TextChoices):

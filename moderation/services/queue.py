@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from community.errors import ServiceError
-from community.models import Community
+from community.models import Community, Member, MemberStatus
 from community.policy import Actor, can
 
 from ..models import Flag, FlagOutcome, ItemStatus, QueueItem, SubjectKind
@@ -19,7 +19,7 @@ from . import subjects
 from .log import log_record
 
 CLAIM_MINUTES = 15
-SOURCES = ("scorer", "flag", "appeal", "watched_word", "trust")
+SOURCES = ("scorer", "flag", "appeal", "watched_word", "trust", "signup")
 # What each decision does: (new item status or None to stay open, flags' outcome, content: hide/show/remove/None).
 DECISIONS = {
     "approve": (ItemStatus.APPROVED, FlagOutcome.DISAGREED, "show"),
@@ -32,6 +32,7 @@ DECISIONS = {
     "lock": (None, None, "lock"),
 }
 ACTIONS = tuple(DECISIONS)
+SIGNUP_ACTIONS = ("approve", "reject")  # let the person in, or turn the request down
 
 
 def score_priority(spam: float | None, toxicity: float | None) -> float:
@@ -184,6 +185,8 @@ def queue_item_act(
         raise ServiceError("Edit and approve needs the corrected text.", field="body")
     if item.subject_kind == SubjectKind.APPEAL:
         raise ServiceError("Decide an appeal with grant or deny.", code="conflict", field="action")
+    if item.subject_kind == SubjectKind.SIGNUP and action not in SIGNUP_ACTIONS:
+        raise ServiceError("Decide a request to join with approve or reject.", code="conflict", field="action")
     status, outcome, content = DECISIONS[action]
     item.refresh_from_db()  # the caller's copy may predate a hide by flags
     now = timezone.now()
@@ -211,7 +214,9 @@ def queue_item_act(
         if not won:
             raise ServiceError("Someone else is reviewing this item, or it was decided.", code="conflict")
         kind, sid = item.subject_kind, item.subject_id
-        if content == "remove":
+        if kind == SubjectKind.SIGNUP:
+            subjects.signup_decide(community=community, actor=actor, member_id=sid, approve=action == "approve")
+        elif content == "remove":
             subjects.content_remove(community=community, actor=actor, subject_kind=kind, subject_id=sid)
         elif content == "hide":
             subjects.content_show(community=community, subject_kind=kind, subject_id=sid, visible=False)
@@ -266,3 +271,13 @@ def queue_item_add_flag(*, community: Community, item: QueueItem, weight: float)
     QueueItem.objects.for_community(community).filter(pk=item.pk).update(
         flag_count=F("flag_count") + 1, priority=F("priority") + weight
     )
+
+
+def signup_queue(*, community: Community, member_id: int) -> QueueItem | None:
+    """Put a request to join in the queue (the core announces it); nothing when it was decided meanwhile."""
+    if not Member.objects.for_community(community).filter(pk=member_id, status=MemberStatus.PENDING).exists():
+        return None
+    return queue_item_open(
+        community=community, subject_kind=SubjectKind.SIGNUP, subject_id=member_id,
+        reasons=["asked to join a private community"], source="signup",
+    )  # fmt: skip

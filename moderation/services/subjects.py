@@ -8,8 +8,9 @@ platform to delete it through the connection's credentials (integrations.service
 from dataclasses import dataclass
 
 from community.errors import ServiceError
-from community.models import Activity, Community
+from community.models import Activity, Community, Member
 from community.policy import Actor
+from community.services import members as member_services
 from discussions.models import Reply, Topic
 from discussions.services import replies as reply_services
 from discussions.services import topics as topic_services
@@ -57,6 +58,14 @@ def snapshot(*, community: Community, subject_kind: str, subject_id: int) -> Sna
             raise ServiceError("No such activity.", code="not_found", field="subject_id")
         title = activity.title or f"{activity.kind} on {activity.channel}"
         return Snapshot(activity.member_id, title[:200], activity.body[:EXCERPT], activity.url)
+    if subject_kind == SubjectKind.SIGNUP:
+        member = Member.objects.for_community(community).filter(pk=subject_id).select_related("user").first()
+        if member is None:
+            raise ServiceError("No such member.", code="not_found", field="subject_id")
+        email = member.email or (member.user.email if member.user else "")
+        domain = email.rpartition("@")[2]
+        excerpt = f"{member.display_name} asked to join{f' (an address at {domain})' if domain else ''}."
+        return Snapshot(member.pk, f"Request to join: {member.display_name}"[:200], excerpt, "")
     if subject_kind == SubjectKind.APPEAL:
         appeal = Appeal.objects.for_community(community).filter(pk=subject_id).select_related("sanction").first()
         if appeal is None:
@@ -138,3 +147,14 @@ def content_edit(
     before = {"body": reply.body}
     reply = reply_services.reply_update(community=community, actor=actor, reply=reply, body=body)
     return {"before": before, "after": {"body": reply.body}}
+
+
+def signup_decide(*, community: Community, actor: Actor, member_id: int, approve: bool) -> None:
+    """A request to join decided from the queue, by the core's own services and their permission (managers)."""
+    member = Member.objects.for_community(community).filter(pk=member_id).first()
+    if member is None:
+        raise ServiceError("No such member.", code="not_found", field="subject_id")
+    if approve:
+        member_services.member_approve(community=community, actor=actor, member=member)
+    else:
+        member_services.member_decline(community=community, actor=actor, member=member)

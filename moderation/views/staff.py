@@ -109,7 +109,7 @@ def _item_post(request, item):
     try:
         if not can(actor, "moderation.act"):
             raise ServiceError("Your role does not allow this.", code="permission_denied")
-        if what == "reject" and request.POST.get("confirm") != "yes":
+        if what == "reject" and request.POST.get("confirm") != "yes" and item.subject_kind != SubjectKind.SIGNUP:
             raise ServiceError("Tick the box to confirm the removal.")
         if what == "claim":
             queue_services.queue_item_claim(community=community, actor=actor, item=item)
