@@ -60,6 +60,9 @@ def manage_member_update(request, community_slug, member_id):
         if "approve" in request.POST:
             member_services.member_approve(community=request.community, actor=request.actor, member=member)
             messages.success(request, f"{member.display_name} joined.")
+        elif "decline" in request.POST:
+            member_services.member_decline(community=request.community, actor=request.actor, member=member)
+            messages.success(request, f"The request from {member.display_name} was turned down.")
         else:
             form = MemberRoleForm(request.POST)
             if not form.is_valid():

@@ -101,6 +101,26 @@ def test_private_community_join_needs_staff_approval(client, world):
         assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
 
 
+def test_a_manager_declines_a_request_to_join_and_the_person_may_ask_again(client, world):
+    world.a.visibility = "private"
+    world.a.save()
+    client.force_login(world.charlie)
+    client.post("/c/alpha/join/")
+    with community_scope(world.a.pk):
+        member = Member.objects.for_community(world.a).get(user=world.charlie)
+    client.force_login(world.bob)  # a plain member may not decide
+    assert client.post(f"/c/alpha/manage/members/{member.pk}/", {"decline": "1"}).status_code == 403
+    client.force_login(world.alice)
+    assert "Decline" in client.get("/c/alpha/manage/members/").content.decode()
+    client.post(f"/c/alpha/manage/members/{member.pk}/", {"decline": "1"})
+    with community_scope(world.a.pk):
+        assert Member.objects.get(pk=member.pk).status == MemberStatus.LEFT
+    client.force_login(world.charlie)
+    client.post("/c/alpha/join/")
+    with community_scope(world.a.pk):
+        assert Member.objects.get(pk=member.pk).status == MemberStatus.PENDING
+
+
 def test_landing_lists_my_communities_across_tenants(client, world):
     client.force_login(world.bob)
     body = client.get("/").content.decode()
