@@ -266,7 +266,7 @@ def activity_validate(item: Any, *, source_default: str | None = None) -> tuple[
     ):
         errors.setdefault("sentiment", []).append("Expected a number between -1 and 1.")
         sentiment = None
-    if label and label not in SENTIMENT_LABELS:
+    if label and (not isinstance(label, str) or label not in SENTIMENT_LABELS):  # a list is unhashable: not a 500
         errors.setdefault("sentiment_label", []).append("Expected positive, neutral or negative.")
         label = ""
     # A label without a score means nothing in the sentiment object (score is its one required part): dropped.

@@ -133,3 +133,11 @@ def test_bs_activity_is_404_from_a(client, world):
     created = _post(client, world.b_key, "activities/", _payload()).json()
     assert _get(client, world.a_key, f"activities/{created['id']}/").status_code == 404
     assert _get(client, world.b_key, f"activities/{created['id']}/").status_code == 200
+
+
+@pytest.mark.parametrize("label", [[None, None], {"x": 1}, 3])
+def test_a_sentiment_label_that_is_not_a_string_is_a_400_not_a_500(client, world, label):
+    # Found by schemathesis: a list label reached a set membership test (unhashable) and answered 500.
+    response = _post(client, world.a_key, "activities/", _payload(sentiment={"score": 0.0, "label": label}))
+    assert response.status_code == 400, response.content
+    assert "sentiment_label" in response.json()["error"]["fields"]
